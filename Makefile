@@ -1,0 +1,33 @@
+# The two commands a reviewer needs: `make book` and `make test`.
+# Both create .venv when it is missing and (re)install requirements.txt when it changed.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: book test venv clean bench
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "make: $(PYTHON) not found; set PYTHON=/path/to/python3.11" >&2; exit 2; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+# Build the HTML book into _build/html. Every notebook is executed on every build, so no page
+# can show a result computed from an older version of the data; warnings are errors.
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --path-output . --builder html -W -n --keep-going
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf _build

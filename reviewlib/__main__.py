@@ -1,0 +1,5 @@
+"""``python -m reviewlib`` runs the command line."""
+
+from reviewlib.cli import main
+
+raise SystemExit(main())
