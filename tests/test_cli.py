@@ -1,0 +1,69 @@
+"""The command-line dispatcher: subcommands listed, exit codes as DESIGN.md says."""
+
+import subprocess
+import sys
+
+import pytest
+
+from reviewlib import cli
+from reviewlib.errors import InputError, Problem, UsageError
+
+
+def test_help_lists_every_subcommand(capsys):
+    assert cli.main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for name in ("dedup", "screen", "prisma", "effects", "pool"):
+        assert name in out
+
+
+def test_no_command_is_a_usage_error(capsys):
+    assert cli.main([]) == 2
+    assert "usage: reviewlib" in capsys.readouterr().err
+
+
+def test_unknown_command_is_a_usage_error(capsys):
+    assert cli.main(["frobnicate"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_unbuilt_subcommand_says_so_and_exits_2(monkeypatch, capsys):
+    monkeypatch.setitem(cli.SUBCOMMANDS, "nonexistent", "a subcommand with no module")
+    assert cli.main(["nonexistent"]) == 2
+    assert "not built yet" in capsys.readouterr().err
+
+
+def _fake_command(monkeypatch, exc):
+    real_build = cli.build_parser
+
+    def build():
+        parser = real_build()
+        sub = next(a for a in parser._actions if a.dest == "command")
+        p = sub.add_parser("boom")
+
+        def run(args):
+            raise exc
+
+        p.set_defaults(func=run)
+        return parser
+
+    monkeypatch.setattr(cli, "build_parser", build)
+
+
+def test_input_errors_print_one_line_each_and_exit_1(monkeypatch, capsys):
+    _fake_command(monkeypatch, InputError([Problem("screening/a.csv", 3, 2, "bad value 'x'"),
+                                          Problem("screening/b.csv", None, None, "file is empty")]))
+    assert cli.main(["boom"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["screening/a.csv:3:2: bad value 'x'", "screening/b.csv: file is empty"]
+
+
+def test_usage_errors_exit_2(monkeypatch, capsys):
+    _fake_command(monkeypatch, UsageError("--level must be between 0 and 100"))
+    assert cli.main(["boom"]) == 2
+    assert "--level must be between 0 and 100" in capsys.readouterr().err
+
+
+def test_python_dash_m_runs_the_same_command():
+    done = subprocess.run([sys.executable, "-m", "reviewlib", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert done.stdout.startswith("reviewlib ")
