@@ -1,0 +1,493 @@
+"""A tolerant reader for the delimited text tables reviewers keep and databases export.
+
+:func:`read_table` reads a CSV/TSV file the way a reviewer saved it -- from Excel, LibreOffice,
+a text editor or a database export -- and reports, rather than hides, everything unusual:
+
+* the encoding is detected (UTF-8, UTF-8 with a byte-order mark, then cp1252, then latin-1),
+* the delimiter is detected on the header line (``,``, ``;`` or tab),
+* line ends may be ``\\n``, ``\\r\\n`` or a mix, and quoted cells may span several lines,
+* every problem is a :class:`~reviewlib.errors.Problem` with the 1-based physical line and
+  column (the column is the field number, 1 = first column) so the command line can print
+  ``path:line:column: message``.
+
+Reading never raises for bad *content*; it raises :class:`~reviewlib.errors.InputError` only
+when the file cannot be opened at all. Callers decide how strict to be with
+:meth:`Table.raise_for_problems`.
+
+The parser is a small RFC 4180 state machine written here rather than :mod:`csv`, because the
+standard module cannot say on which line a row starts or where a quote was opened.
+
+References
+----------
+Shafranovich, Y. (2005). Common Format and MIME Type for Comma-Separated Values (CSV) Files.
+RFC 4180, IETF.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reviewlib.errors import InputError, Problem
+
+log = logging.getLogger("reviewlib")
+
+#: Excel stores at most 32,767 characters in a cell; a cell of exactly that length was most
+#: likely cut off when the file passed through Excel.
+EXCEL_CELL_LIMIT = 32_767
+
+#: Candidate delimiters, in order of preference when counts tie.
+DELIMITERS = (",", ";", "\t")
+
+#: File suffixes whose delimiter is a tab by convention (no note when a tab is found).
+_TAB_SUFFIXES = {".tsv", ".tab", ".txt"}
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+@dataclass
+class Table:
+    """The content of one delimited text file and everything found while reading it.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The file read.
+    encoding : str
+        ``"utf-8"``, ``"utf-8-sig"`` (UTF-8 with a byte-order mark), ``"cp1252"`` or
+        ``"latin-1"``.
+    delimiter : str
+        ``","``, ``";"`` or ``"\\t"``.
+    newline : str
+        The dominant line end, ``"\\n"`` or ``"\\r\\n"`` (``"\\r"`` for old Mac files).
+    header : list of str
+        Column names as written, stripped of surrounding whitespace.
+    header_line : int or None
+        Physical line of the header (1 unless blank lines precede it).
+    rows : list of dict of str to str
+        One dict per data row, keyed by :attr:`keys`; every value a string, ``""`` when the
+        cell is empty (``"NA"`` stays the text ``"NA"``). Short rows are padded with ``""``;
+        cells beyond the header are dropped (both are reported in :attr:`problems`).
+    lines : list of int
+        1-based physical line on which each row starts (a quoted cell may span lines).
+    notes : list of Problem
+        Things worth knowing that are not errors (``level="note"``): BOM, encoding fallback,
+        non-comma delimiter, CRLF line ends, a trailing delimiter, skipped blank lines.
+    problems : list of Problem
+        Every error found (``level="error"``).
+
+    Notes
+    -----
+    :attr:`keys` equals :attr:`header` unless the header has blank or repeated names; then a
+    blank name becomes ``"column<N>"`` and a repeated one ``"<name>.<N>"`` (N = its column)
+    so that no cell is lost. Both cases are reported as problems.
+    """
+
+    path: Path
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    newline: str = "\n"
+    header: list[str] = field(default_factory=list)
+    header_line: int | None = None
+    rows: list[dict[str, str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ helpers
+    def _note(self, line: int | None, message: str, column: int | None = None) -> None:
+        self.notes.append(Problem(str(self.path), line, column, message, level="note"))
+
+    def _error(self, line: int | None, message: str, column: int | None = None) -> None:
+        self.problems.append(Problem(str(self.path), line, column, message, level="error"))
+
+    # ------------------------------------------------------------------ public API
+    def raise_for_problems(self) -> None:
+        """Raise :class:`~reviewlib.errors.InputError` holding every problem, if there is one.
+
+        Examples
+        --------
+        >>> t = read_table("screening/sources.csv")      # doctest: +SKIP
+        >>> t.raise_for_problems()                       # doctest: +SKIP
+        """
+        if self.problems:
+            raise InputError(self.problems)
+
+    def column(self, name: str) -> int:
+        """The 1-based column of a header name, for messages.
+
+        The name is matched exactly first, then ignoring case and surrounding whitespace.
+
+        Raises
+        ------
+        KeyError
+            If no column has that name; the message lists the columns there are.
+        """
+        for i, h in enumerate(self.header):
+            if h == name:
+                return i + 1
+        folded = name.strip().casefold()
+        for i, h in enumerate(self.header):
+            if h.casefold() == folded:
+                return i + 1
+        raise KeyError(f"{self.path}: no column {name!r}; columns are {', '.join(self.header)}")
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame of strings (no NA conversion), columns named by :attr:`keys`.
+
+        Examples
+        --------
+        >>> read_table("extraction/effects.csv").to_frame().dtypes.unique()   # doctest: +SKIP
+        """
+        frame = pd.DataFrame(
+            [[row.get(k, "") for k in self.keys] for row in self.rows],
+            columns=list(self.keys),
+            dtype=str,
+        )
+        return frame
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+# ---------------------------------------------------------------------- decoding
+def _decode(raw: bytes, table: Table) -> str | None:
+    """Decode ``raw`` into text, recording the encoding used; ``None`` if it is not text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        table._error(None, "the file is UTF-16 encoded (Excel's 'Unicode Text'); "
+                           "save it as 'CSV UTF-8' instead")
+        table.encoding = "utf-16"
+        return None
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        hint = " (an Excel workbook? save it as CSV)" if raw.startswith(b"PK\x03\x04") else ""
+        table._error(line, f"binary file: NUL byte at byte {nul + 1}; not a text table{hint}")
+        table.encoding = "binary"
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        table.encoding = "utf-8-sig"
+        table._note(1, "UTF-8 byte-order mark (BOM) found and removed")
+        raw = raw[3:]
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            # A BOM followed by non-UTF-8 bytes: keep what is readable, report where.
+            line = raw.count(b"\n", 0, e.start) + 1
+            table._error(line, f"byte 0x{raw[e.start]:02x} is not valid UTF-8 although the file "
+                               "starts with a UTF-8 byte-order mark")
+            return raw.decode("utf-8", errors="replace")
+    try:
+        text = raw.decode("utf-8")
+        table.encoding = "utf-8"
+        return text
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        first_bad = f"byte 0x{raw[e.start]:02x} on line {line}"
+    try:
+        text = raw.decode("cp1252")
+        table.encoding = "cp1252"
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+        table.encoding = "latin-1"
+    table._note(line, f"not valid UTF-8 ({first_bad}); read as {table.encoding}")
+    return text
+
+
+# ---------------------------------------------------------------------- layout sniffing
+def _newline(text: str, table: Table) -> None:
+    crlf = text.count("\r\n")
+    cr = text.count("\r") - crlf
+    lf = text.count("\n") - crlf
+    counts = {"\r\n": crlf, "\n": lf, "\r": cr}
+    dominant = max(counts, key=lambda k: (counts[k], k == "\n"))
+    table.newline = dominant if counts[dominant] else "\n"
+    used = [k for k, v in counts.items() if v]
+    if table.newline == "\r\n":
+        table._note(None, "Windows line ends (CRLF)")
+    elif table.newline == "\r":
+        table._note(None, "old Mac line ends (CR only)")
+    if len(used) > 1:
+        names = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
+        table._note(None, "mixed line ends: " + ", ".join(f"{counts[k]} {names[k]}" for k in used))
+
+
+def _first_line(text: str) -> str:
+    """The first non-blank logical line (quotes respected), for delimiter sniffing."""
+    out: list[str] = []
+    in_quotes = False
+    for ch in text:
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif ch in "\r\n" and not in_quotes:
+            if "".join(out).strip():
+                break
+            out = []
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def _delimiter(text: str, table: Table) -> None:
+    line = _first_line(text)
+    counts = {d: 0 for d in DELIMITERS}
+    in_quotes = False
+    for ch in line:
+        if ch == '"':
+            in_quotes = not in_quotes
+        elif not in_quotes and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: (counts[d], -DELIMITERS.index(d)))
+    table.delimiter = best if counts[best] else ","
+    if table.delimiter == ";":
+        table._note(1, "semicolon-delimited (as Excel saves CSV in locales with a decimal comma)")
+    elif table.delimiter == "\t" and table.path.suffix.lower() not in _TAB_SUFFIXES:
+        table._note(1, "tab-delimited")
+
+
+# ---------------------------------------------------------------------- parsing
+@dataclass
+class _Row:
+    line: int                      # physical line where the row starts
+    cells: list[str]
+    cell_lines: list[int]          # physical line where each cell starts
+    quoted: bool = False           # some cell of the row was quoted
+
+
+def _parse(text: str, table: Table) -> list[_Row]:
+    """Split ``text`` into rows of cells (RFC 4180), recording quoting problems in ``table``."""
+    d = table.delimiter
+    rows: list[_Row] = []
+    cells: list[str] = []
+    cell_lines: list[int] = []
+    buf: list[str] = []
+    line = 1
+    row_line = 1
+    cell_line = 1
+    quoted = False      # inside a quoted cell
+    after_quote = False  # just closed a quoted cell
+    quote_open_at = (1, 1)
+    was_quoted_any = False
+    i, n = 0, len(text)
+
+    def end_cell() -> None:
+        cells.append("".join(buf))
+        cell_lines.append(cell_line)
+        buf.clear()
+
+    while i < n:
+        ch = text[i]
+        if quoted:
+            if ch == '"':
+                if i + 1 < n and text[i + 1] == '"':
+                    buf.append('"')
+                    i += 2
+                    continue
+                quoted = False
+                after_quote = True
+                i += 1
+                continue
+            if ch == "\r" or ch == "\n":
+                # A line break inside a quoted cell is kept as "\n" whatever the file's line end.
+                step = 2 if ch == "\r" and i + 1 < n and text[i + 1] == "\n" else 1
+                buf.append("\n")
+                line += 1
+                i += step
+                continue
+            buf.append(ch)
+            i += 1
+            continue
+        # outside quotes
+        if ch == d:
+            end_cell()
+            after_quote = False
+            cell_line = line
+            i += 1
+            continue
+        if ch == "\r" or ch == "\n":
+            step = 2 if ch == "\r" and i + 1 < n and text[i + 1] == "\n" else 1
+            end_cell()
+            rows.append(_Row(row_line, list(cells), list(cell_lines), was_quoted_any))
+            cells.clear()
+            cell_lines.clear()
+            after_quote = False
+            was_quoted_any = False
+            line += 1
+            row_line = cell_line = line
+            i += step
+            continue
+        if ch == '"' and not buf and not after_quote:
+            quoted = True
+            was_quoted_any = True
+            quote_open_at = (line, len(cells) + 1)
+            i += 1
+            continue
+        if after_quote:
+            # RFC 4180 allows only a delimiter or a line end after a closing quote.
+            table._error(line, f"text {ch!r} after the closing quote of a quoted cell "
+                               "(a quote inside a cell must be doubled: \"\")", len(cells) + 1)
+            after_quote = False
+        buf.append(ch)
+        i += 1
+
+    if quoted:
+        qline, qcol = quote_open_at
+        table._error(qline, "unterminated quote: the quoted cell opened here never closes, "
+                            "so the rest of the file was read into it", qcol)
+        # The unfinished row is dropped: its cells cannot be trusted.
+        return rows
+    if cells or buf or after_quote or was_quoted_any:
+        end_cell()
+        rows.append(_Row(row_line, list(cells), list(cell_lines), was_quoted_any))
+    return rows
+
+
+def _is_blank(row: _Row) -> bool:
+    """A physical line with nothing on it (not even a quoted empty cell)."""
+    return len(row.cells) == 1 and row.cells[0] == "" and not row.quoted
+
+
+# ---------------------------------------------------------------------- building the table
+def _build(rows: list[_Row], table: Table, expected: Iterable[str] | None) -> None:
+    # Blank physical lines carry no data; skip them (trailing blank lines are common).
+    skipped = [r.line for r in rows if _is_blank(r)]
+    rows = [r for r in rows if not _is_blank(r)]
+    if not rows:
+        table._error(None, "the file has no header row (it holds only blank lines)")
+        return
+    head, body = rows[0], rows[1:]
+    inner = [ln for ln in skipped if head.line < ln < (body[-1].line if body else 0)]
+    if inner:
+        table._note(inner[0], f"{len(inner)} blank line(s) skipped")
+
+    header = [h.strip() for h in head.cells]
+    # A trailing delimiter on the header (Web of Science exports end every line with a tab)
+    # gives blank trailing names; drop them when no row has data there.
+    trailing = 0
+    while len(header) - trailing > 1 and header[len(header) - trailing - 1] == "":
+        trailing += 1
+    if trailing:
+        width = len(header) - trailing
+        if all(all(c == "" for c in r.cells[width:]) for r in body):
+            header = header[:width]
+            for r in body:
+                del r.cells[width:]
+                del r.cell_lines[width:]
+            table._note(head.line, "trailing delimiter at the end of lines ignored")
+    table.header = header
+    table.header_line = head.line
+
+    if all(h == "" for h in header):
+        table._error(head.line, "missing header: the first line has no column names")
+    else:
+        numeric = [(i, h) for i, h in enumerate(header) if _NUMBER.match(h)]
+        if numeric:
+            i, h = numeric[0]
+            table._error(head.line, f"missing header: the first line looks like data "
+                                    f"(column {i + 1} is the number {h!r}, not a name)", i + 1)
+    if expected is not None:
+        wanted = [e for e in expected]
+        folded = {h.casefold() for h in header}
+        if wanted and not any(e.casefold() in folded for e in wanted):
+            table._error(head.line, "missing header: the first line has none of the expected "
+                                    f"columns ({', '.join(wanted)})")
+
+    keys: list[str] = []
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        col = i + 1
+        if h == "":
+            if len(header) > 1:
+                table._error(head.line, "blank column name", col)
+            key = f"column{col}"
+        elif h in seen:
+            table._error(head.line, f"duplicate column name {h!r} (also column {seen[h]})", col)
+            key = f"{h}.{col}"
+        else:
+            seen[h] = col
+            key = h
+        keys.append(key)
+    table.keys = keys
+
+    width = len(header)
+    for r in body:
+        cells, cell_lines = r.cells, r.cell_lines
+        if len(cells) != width:
+            if len(cells) > width:
+                extra = cells[width:]
+                table._error(cell_lines[width], f"row has {len(cells)} fields but the header has "
+                             f"{width}: unexpected field {cells[width][:40]!r}"
+                             + (f" and {len(extra) - 1} more" if len(extra) > 1 else ""),
+                             width + 1)
+                cells = cells[:width]
+            else:
+                missing = header[len(cells)] or f"column{len(cells) + 1}"
+                table._error(cell_lines[-1], f"row has {len(cells)} field(s) but the header has "
+                             f"{width}: {missing!r} and later columns are missing",
+                             len(cells) + 1)
+                cells = cells + [""] * (width - len(cells))
+        for j, c in enumerate(cells):
+            if len(c) == EXCEL_CELL_LIMIT:
+                table._error(r.cell_lines[j], f"cell has exactly {EXCEL_CELL_LIMIT:,} characters, "
+                             "Excel's cell limit: it was probably cut off", j + 1)
+        table.rows.append(dict(zip(keys, cells)))
+        table.lines.append(r.line)
+
+
+def read_table(path: str | Path, *, expected: Iterable[str] | None = None) -> Table:
+    """Read a delimited text file, tolerating and reporting the quirks of real files.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file. Its bytes decide encoding, delimiter and line ends; the name is only used
+        to avoid a note for tab-delimited ``.tsv``/``.txt`` files.
+    expected : iterable of str, optional
+        Column names the caller expects. When given and the first line contains none of them
+        (case-insensitive), the table gets a "missing header" problem.
+
+    Returns
+    -------
+    Table
+        Header, rows and their line numbers, plus :attr:`Table.notes` and every problem in
+        :attr:`Table.problems`. Content problems never raise here.
+
+    Raises
+    ------
+    InputError
+        Only when the file cannot be opened (missing, a folder, no permission).
+
+    Examples
+    --------
+    >>> t = read_table("screening/title_abstract/reviewer1.csv")   # doctest: +SKIP
+    >>> t.delimiter, t.encoding, len(t.rows)                        # doctest: +SKIP
+    (',', 'utf-8', 60)
+    """
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as e:
+        raise InputError.at(p, None, f"cannot open the file: {e.strerror or e}") from e
+    table = Table(path=p)
+    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
+        table._error(None, "empty file" if not raw else "empty file (only whitespace)")
+        return table
+    text = _decode(raw, table)
+    if text is None:
+        return table
+    _newline(text, table)
+    _delimiter(text, table)
+    rows = _parse(text, table)
+    _build(rows, table, expected)
+    table.problems.sort(key=lambda q: (q.line or 0, q.column or 0))
+    for note in table.notes:
+        log.debug("%s", note)
+    return table
