@@ -1,0 +1,143 @@
+"""Stage 5 of deduplication: group duplicate pairs into works without chaining.
+
+Plain connected components let one weak link join two different works (A~B and B~C give
+{A, B, C} although A and C conflict). Here clusters grow by merging along the duplicate
+pairs in order of decreasing score, and two clusters merge only when *every* record of one
+is compatible with *every* record of the other: no DOI, year, page, volume, part, notice or
+preprint conflict, titles not too far apart, and no reviewer's ``different`` override
+between them. This is greedy agglomeration under cannot-link constraints (Wagstaff et al.,
+ICML 2001, applied to the merge step of hierarchical clustering).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+#: Two records whose folded titles are less similar than this never share a cluster,
+#: whatever chain of pairs connects them (Levenshtein ratio, 0-1).
+MIN_TITLE_SIMILARITY = 0.70
+
+
+@dataclass
+class _Columns:
+    doi: np.ndarray
+    preprint: np.ndarray
+    notice: np.ndarray
+    part: np.ndarray
+    numbers: np.ndarray
+    year: np.ndarray
+    page: np.ndarray
+    volume: np.ndarray
+    title: np.ndarray
+
+
+def _columns(prep: pd.DataFrame) -> _Columns:
+    return _Columns(*(prep[c].to_numpy() for c in (
+        "n_doi", "n_preprint", "n_notice", "n_part", "n_title_numbers", "n_year", "n_page",
+        "n_volume", "n_title")))
+
+
+def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bool:
+    """True when any record of ``a`` conflicts with any record of ``b`` (index arrays)."""
+    x = np.repeat(a, len(b))
+    y = np.tile(b, len(a))
+
+    def differ(v, empty=""):
+        return (v[x] != empty) & (v[y] != empty) & (v[x] != v[y])
+
+    same_doi = (c.doi[x] != "") & (c.doi[x] == c.doi[y])
+    bad = differ(c.doi) | (c.preprint[x] != c.preprint[y]) | (c.notice[x] != c.notice[y])
+    bad |= differ(c.part) | differ(c.numbers)
+    bad |= (c.year[x] > 0) & (c.year[y] > 0) & (np.abs(c.year[x].astype(np.int32) - c.year[y].astype(np.int32)) > 1)
+    bad |= (differ(c.page) | differ(c.volume)) & ~same_doi
+    if bad.any():
+        return True
+    if min_title > 0:
+        sim = process.cpdist(c.title[x], c.title[y], scorer=fuzz.ratio, dtype=np.float32) / 100.0
+        if (sim < min_title).any():
+            return True
+    return False
+
+
+def cluster(prep: pd.DataFrame, decisions: pd.DataFrame, same: list[tuple[int, int]] | None = None,
+            different: list[tuple[int, int]] | None = None,
+            min_title_similarity: float = MIN_TITLE_SIMILARITY) -> np.ndarray:
+    """Assign every record to a work.
+
+    Parameters
+    ----------
+    prep : pandas.DataFrame
+        Output of :func:`reviewlib.dedup.prepare.prepare`.
+    decisions : pandas.DataFrame
+        Output of :func:`reviewlib.dedup.decide.decide`; rows with decision ``duplicate``
+        are the links.
+    same, different : list of (int, int), optional
+        Row pairs a reviewer declared the same work (merged first, unconditionally) or
+        different works (never in one cluster, also not through other records).
+    min_title_similarity : float
+        See :data:`MIN_TITLE_SIMILARITY`.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        For each row, the smallest row number of its cluster.
+
+    Raises
+    ------
+    ValueError
+        If the ``same`` pairs join two records that ``different`` separates; the message
+        names the two rows.
+    """
+    n = len(prep)
+    parent = np.arange(n)
+    members: dict[int, list[int]] = {}
+    cannot: dict[int, set[int]] = {}
+    for a, b in different or []:
+        cannot.setdefault(a, set()).add(b)
+        cannot.setdefault(b, set()).add(a)
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(ra: int, rb: int) -> None:
+        if ra > rb:
+            ra, rb = rb, ra
+        parent[rb] = ra
+        members[ra] = members.get(ra, [ra]) + members.pop(rb, [rb])
+
+    for a, b in same or []:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            union(ra, rb)
+    for root, group in list(members.items()):
+        inside = set(group)
+        for m in group:
+            clash = cannot.get(m, set()) & inside
+            if clash:
+                raise ValueError(f"rows {m} and {min(clash)} are declared both the same work and different works")
+
+    cols = _columns(prep)
+    dup = decisions[decisions["decision"] == "duplicate"]
+    order = np.lexsort((dup["j"].to_numpy(), dup["i"].to_numpy(), -dup["score"].to_numpy()))
+    ii = dup["i"].to_numpy()[order]
+    jj = dup["j"].to_numpy()[order]
+    for a, b in zip(ii.tolist(), jj.tolist()):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        ga, gb = members.get(ra, [ra]), members.get(rb, [rb])
+        if cannot and any(cannot.get(m, set()).intersection(gb) for m in ga):
+            continue
+        if (len(ga) > 1 or len(gb) > 1) and _conflict(cols, np.array(ga), np.array(gb), min_title_similarity):
+            continue
+        union(ra, rb)
+    return np.array([find(x) for x in range(n)], dtype=np.int64)

@@ -1,0 +1,132 @@
+"""Stage 3 of deduplication: similarity of every candidate pair, field by field.
+
+String similarities are computed by rapidfuzz for all pairs at once
+(:func:`rapidfuzz.process.cpdist`, the element-wise counterpart of ``cdist``), in C++ and
+on several threads. Categorical fields (year, volume, issue, pages, DOI) become small
+integer codes: ``1`` equal, ``-1`` both present and different, ``0`` at least one missing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+#: Field codes.
+EQUAL, MISSING, CONFLICT = 1, 0, -1
+
+
+def _sim(a: np.ndarray, b: np.ndarray, scorer, workers: int) -> np.ndarray:
+    """Element-wise similarity in [0, 1]; 0 where either side is empty."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=np.float32)
+    s = process.cpdist(a, b, scorer=scorer, workers=workers, dtype=np.float32) / 100.0
+    empty = (a == "") | (b == "")
+    s[empty] = 0.0
+    return s.astype(np.float32)
+
+
+def _code(a: np.ndarray, b: np.ndarray, missing: object = "") -> np.ndarray:
+    present = (a != missing) & (b != missing)
+    return np.where(present, np.where(a == b, EQUAL, CONFLICT), MISSING).astype(np.int8)
+
+
+def abbreviation_of(short: str, long: str) -> bool:
+    """Whether journal name ``short`` abbreviates ``long`` word by word, in order.
+
+    Each word of the abbreviation must start a later word of the full name (ISO 4 style
+    abbreviations keep the beginning of each significant word: "j med internet res" for
+    "journal medical internet research"), and at least two words must be matched, or a single
+    word must equal a one-word name. Both names are folded (see ``prepare``).
+    """
+    sw, lw = short.split(), long.split()
+    if not sw or not lw or len(sw) > len(lw):
+        return False
+    if len(sw) == 1:
+        return len(lw) == 1 and lw[0].startswith(sw[0])
+    k = 0
+    for w in sw:
+        while k < len(lw) and not lw[k].startswith(w):
+            k += 1
+        if k == len(lw):
+            return False
+        k += 1
+    return True
+
+
+def _journal_similarity(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
+    sim = _sim(a, b, fuzz.ratio, workers)
+    todo = np.flatnonzero((sim < 0.9) & (a != "") & (b != ""))
+    for t in todo:
+        x, y = a[t], b[t]
+        if len(x.replace(" ", "")) > len(y.replace(" ", "")):
+            x, y = y, x
+        if abbreviation_of(x, y):
+            sim[t] = 0.95
+    return sim
+
+
+def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.DataFrame:
+    """Field similarities of candidate pairs.
+
+    Parameters
+    ----------
+    prep : pandas.DataFrame
+        Output of :func:`reviewlib.dedup.prepare.prepare`.
+    pairs : pandas.DataFrame
+        Output of :func:`reviewlib.dedup.block.block` (columns ``i``, ``j``, ``block``).
+    workers : int
+        Threads for rapidfuzz (``-1`` = all cores).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``pairs`` plus, per pair: ``title`` (normalised Levenshtein similarity of the folded
+        titles), ``title_sort`` (same after sorting words), ``title_prefix`` (the shorter title,
+        of at least five words, starts the longer one), ``title_partial`` (best alignment of
+        the shorter title inside the longer), ``author`` (similarity of the family-name lists),
+        ``author_set`` (token-set similarity: 1 when one list contains the other),
+        ``first_author`` (code), ``journal`` (similarity, abbreviations count as 0.95),
+        ``year_diff`` (absolute difference, -1 when missing), ``volume``, ``number``,
+        ``page``, ``doi`` (codes), ``abstract`` (similarity of the first 500 characters),
+        ``numbers`` (code: the sets of numbers in the titles), ``part``, ``notice`` and
+        ``preprint`` (True when exactly one of the two is a preprint).
+    """
+    i = pairs["i"].to_numpy(np.int64)
+    j = pairs["j"].to_numpy(np.int64)
+
+    def col(name):
+        v = prep[name].to_numpy()
+        return v[i], v[j]
+
+    out = pairs.copy()
+    ta, tb = col("n_title")
+    out["title"] = _sim(ta, tb, fuzz.ratio, workers)
+    out["title_sort"] = _sim(ta, tb, fuzz.token_sort_ratio, workers)
+    out["title_partial"] = _sim(ta, tb, fuzz.partial_ratio, workers)
+    la = np.char.str_len(ta.astype(str)) if len(ta) else np.zeros(0, int)
+    lb = np.char.str_len(tb.astype(str)) if len(tb) else np.zeros(0, int)
+    short = np.where(la <= lb, ta, tb)
+    long_ = np.where(la <= lb, tb, ta)
+    out["title_prefix"] = np.array([len(s.split()) >= 5 and l.startswith(s + " ")
+                                    for s, l in zip(short, long_)], dtype=bool)
+
+    aa, ab = col("n_authors")
+    out["author"] = _sim(aa, ab, fuzz.ratio, workers)
+    out["author_set"] = _sim(aa, ab, fuzz.token_set_ratio, workers)
+    out["first_author"] = _code(*col("n_first_author"))
+    out["journal"] = _journal_similarity(*col("n_journal"), workers)
+    ya, yb = col("n_year")
+    out["year_diff"] = np.where((ya > 0) & (yb > 0), np.abs(ya.astype(np.int32) - yb.astype(np.int32)), -1).astype(np.int16)
+    out["volume"] = _code(*col("n_volume"))
+    out["number"] = _code(*col("n_number"))
+    out["page"] = _code(*col("n_page"))
+    out["doi"] = _code(*col("n_doi"))
+    out["abstract"] = _sim(*col("n_abstract"), fuzz.ratio, workers)
+    out["numbers"] = _code(*col("n_title_numbers"))
+    out["part"] = _code(*col("n_part"))
+    na, nb = col("n_notice")
+    out["notice"] = (na != nb)
+    pa, pb = col("n_preprint")
+    out["preprint"] = (pa != pb)
+    return out

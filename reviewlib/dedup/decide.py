@@ -1,0 +1,219 @@
+"""Stage 4 of deduplication: named rules turn field similarities into decisions.
+
+Every pair gets one decision:
+
+``duplicate``
+    the first matching rule in :data:`DUPLICATE_RULES` fired and no veto applies;
+``related``
+    a veto (different DOIs, preprint versus published version, years apart) separates two
+    records whose titles and authors agree: two *reports* of one study, never merged;
+``maybe``
+    close enough that a person should look (:data:`MAYBE_RULES`), not close enough to merge;
+``different``
+    everything else.
+
+Rule names follow the pattern used by CoLRev bib-dedupe's match conditions: the fields that
+must agree and the similarity floor in percent (``ti95_au90_yr`` = title >= 0.95, authors
+>= 0.90, same year). The thresholds are module constants so that a reader can see, and a
+test can pin, exactly what merges two records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from reviewlib.dedup.compare import CONFLICT, EQUAL, MISSING
+
+Mask = Callable[[pd.DataFrame], np.ndarray]
+
+DUPLICATE, RELATED, MAYBE, DIFFERENT = "duplicate", "related", "maybe", "different"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A named condition on the comparison table."""
+
+    name: str
+    description: str
+    test: Mask
+
+    def __call__(self, f: pd.DataFrame) -> np.ndarray:
+        return np.asarray(self.test(f), dtype=bool)
+
+
+# -- building blocks -------------------------------------------------------------------
+
+def _v(f: pd.DataFrame, c: str) -> np.ndarray:
+    return f[c].to_numpy()
+
+
+def _title(f, floor):
+    return (_v(f, "title") >= floor) | (_v(f, "title_sort") >= floor)
+
+
+def _authors_strong(f):
+    """Author lists agree: nearly the same string, or one contains the other and first authors agree."""
+    return (_v(f, "author") >= 0.9) | ((_v(f, "author_set") >= 0.95) & (_v(f, "first_author") == EQUAL))
+
+
+def _authors_ok(f):
+    return (_v(f, "first_author") == EQUAL) | (_v(f, "author_set") >= 0.8)
+
+
+def _year_same(f):
+    return _v(f, "year_diff") == 0
+
+
+def _year_ok(f):
+    return _v(f, "year_diff") <= 0          # same, or missing on one side (-1)
+
+
+def _container_ok(f):
+    return (_v(f, "journal") >= 0.9) | (_v(f, "journal") == 0)
+
+
+def _container_same(f):
+    return _v(f, "journal") >= 0.9
+
+
+def _not_conflict(f, c):
+    return _v(f, c) != CONFLICT
+
+
+# -- vetoes ------------------------------------------------------------------------------
+
+#: Conditions under which two records are never the same work, whatever the rules say.
+#: ``related`` marks the vetoes that still allow a report-of-the-same-study relation.
+VETOES: tuple[tuple[Rule, bool], ...] = (
+    (Rule("doi_differs", "both have a DOI and the DOIs differ", lambda f: _v(f, "doi") == CONFLICT), True),
+    (Rule("preprint_vs_published", "exactly one of the two is a preprint or working paper",
+          lambda f: _v(f, "preprint")), True),
+    (Rule("notice", "an erratum, correction, retraction or expression of concern is never the article it is about",
+          lambda f: _v(f, "notice")), False),
+    (Rule("part_differs", "different parts of a series (Part I / Part II)", lambda f: _v(f, "part") == CONFLICT), False),
+    (Rule("title_numbers_differ", "the titles contain different numbers (years, study numbers, volumes)",
+          lambda f: _v(f, "numbers") == CONFLICT), False),
+    (Rule("years_apart", "years differ by more than one",
+          lambda f: _v(f, "year_diff") > 1), True),
+    (Rule("year_off_by_one", "years differ by one without the same DOI or the same volume and first page",
+          lambda f: (_v(f, "year_diff") == 1) & (_v(f, "doi") != EQUAL)
+          & ~((_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL))), True),
+    (Rule("pages_differ", "first pages differ and the DOI does not confirm the match",
+          lambda f: (_v(f, "page") == CONFLICT) & (_v(f, "doi") != EQUAL)), False),
+    (Rule("volumes_differ", "volumes differ and the DOI does not confirm the match",
+          lambda f: (_v(f, "volume") == CONFLICT) & (_v(f, "doi") != EQUAL)), False),
+)
+
+# -- duplicate rules ---------------------------------------------------------------------
+
+#: Ordered from the most to the least direct evidence; the first that fires names the pair.
+DUPLICATE_RULES: tuple[Rule, ...] = (
+    Rule("doi_ti80", "same DOI and titles at least 0.80 similar",
+         lambda f: (_v(f, "doi") == EQUAL) & _title(f, 0.80)),
+    Rule("ti100_au80_yr_ct", "identical folded titles, authors overlap, same year, compatible container",
+         lambda f: (_v(f, "title") >= 0.999) & _authors_ok(f) & _year_same(f) & _container_ok(f)),
+    Rule("ti95_au90_yr_pg", "titles >= 0.95, authors agree, same or missing year, same first page",
+         lambda f: _title(f, 0.95) & _authors_strong(f) & _year_ok(f) & (_v(f, "page") == EQUAL)),
+    Rule("ti95_au90_yr_ct", "titles >= 0.95, authors agree, same year, same container",
+         lambda f: _title(f, 0.95) & _authors_strong(f) & _year_same(f) & _container_same(f)),
+    Rule("ti95_au90_yr_nodoi", "titles >= 0.95, authors agree, same year, container missing on one side",
+         lambda f: _title(f, 0.95) & _authors_strong(f) & _year_same(f) & (_v(f, "journal") == 0)),
+    Rule("ti90_au90_yr_ct_vl_pg", "titles >= 0.90, authors agree, same year, container, volume and first page",
+         lambda f: _title(f, 0.90) & _authors_strong(f) & _year_same(f) & _container_same(f)
+         & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
+    Rule("tiprefix_au90_yr_ct_pg", "one title is the other without its subtitle; authors, year, container and first page agree",
+         lambda f: _v(f, "title_prefix") & _authors_strong(f) & _year_same(f) & _container_ok(f)
+         & (_v(f, "page") == EQUAL)),
+)
+
+#: Pairs worth a reviewer's look when no duplicate rule fired and no hard veto applies.
+MAYBE_RULES: tuple[Rule, ...] = (
+    Rule("maybe_ti90_au80", "titles >= 0.90 and authors overlap",
+         lambda f: _title(f, 0.90) & _authors_ok(f)),
+    Rule("maybe_ti80_au90_yr", "titles >= 0.80, authors agree, same or missing year",
+         lambda f: _title(f, 0.80) & _authors_strong(f) & _year_ok(f)),
+    Rule("maybe_doi", "same DOI but titles differ", lambda f: _v(f, "doi") == EQUAL),
+)
+
+#: A report of the same study: titles close and authors overlapping, separated by a veto
+#: that allows it (DOI, preprint, years).
+RELATED_TEST = Rule("related", "titles >= 0.90 and authors overlap",
+                    lambda f: _title(f, 0.90) & _authors_ok(f))
+
+
+def score(f: pd.DataFrame) -> np.ndarray:
+    """A single similarity in [0, 1] for reports: the mean of title and author similarity.
+
+    The decision never depends on it; it orders pairs for the clustering stage and tells a
+    reader how close the two records were.
+    """
+    title = np.maximum(_v(f, "title"), _v(f, "title_sort"))
+    author = np.maximum(_v(f, "author"), 0.95 * _v(f, "author_set"))
+    return np.round((title + author) / 2.0, 4)
+
+
+def relation_kind(f: pd.DataFrame) -> np.ndarray:
+    """Name of the relation between two reports: preprint, notice, or version."""
+    kind = np.full(len(f), "version", dtype=object)
+    kind[_v(f, "notice")] = "notice"
+    kind[_v(f, "preprint")] = "preprint"
+    return kind.astype(str)
+
+
+def decide(features: pd.DataFrame) -> pd.DataFrame:
+    """Apply vetoes and rules to every compared pair.
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        Output of :func:`reviewlib.dedup.compare.compare`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``i``, ``j``, ``decision`` (duplicate / related / maybe / different), ``rule`` (name
+        of the rule that fired, or of the veto that blocked it), ``relation`` (for related
+        pairs: preprint, notice or version; "" otherwise) and ``score``.
+    """
+    n = len(features)
+    decision = np.full(n, DIFFERENT, dtype=object)
+    rule = np.full(n, "", dtype=object)
+    veto = np.zeros(n, dtype=bool)
+    veto_soft = np.zeros(n, dtype=bool)   # vetoes that leave room for "related"
+    veto_name = np.full(n, "", dtype=object)
+    for v, allows_related in VETOES:
+        hit = v(features) & ~veto
+        veto_name[hit] = v.name
+        veto |= hit
+        if allows_related:
+            veto_soft |= hit
+    hard = veto & ~veto_soft
+
+    done = veto.copy()
+    for r in DUPLICATE_RULES:
+        hit = r(features) & ~done
+        decision[hit] = DUPLICATE
+        rule[hit] = r.name
+        done |= hit
+
+    related = veto_soft & RELATED_TEST(features)
+    decision[related] = RELATED
+    rule[related] = veto_name[related]
+
+    done = (decision != DIFFERENT) | hard | veto_soft
+    for r in MAYBE_RULES:
+        hit = r(features) & ~done
+        decision[hit] = MAYBE
+        rule[hit] = r.name
+        done |= hit
+    blocked = (decision == DIFFERENT) & veto
+    rule[blocked] = veto_name[blocked]
+
+    relation = np.where(decision == RELATED, relation_kind(features), "")
+    return pd.DataFrame({"i": features["i"].to_numpy(), "j": features["j"].to_numpy(),
+                         "decision": decision.astype(str), "rule": rule.astype(str),
+                         "relation": relation.astype(str), "score": score(features)})

@@ -1,0 +1,314 @@
+"""The deduplication facade: the six stages in order, a reviewer's overrides, one result object."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from reviewlib import __version__
+from reviewlib.dedup.block import block
+from reviewlib.dedup.cluster import cluster
+from reviewlib.dedup.compare import compare
+from reviewlib.dedup.decide import DUPLICATE, MAYBE, RELATED, decide
+from reviewlib.dedup.merge import merge
+from reviewlib.dedup.prepare import prepare
+from reviewlib.errors import InputError, Problem
+from reviewlib.records import fields as F
+
+log = logging.getLogger("reviewlib")
+
+#: Columns of an overrides table (DESIGN.md: screening/dedup_overrides.csv).
+OVERRIDE_COLUMNS = ["id_a", "id_b", "decision", "note"]
+SAME, DIFFERENT = "same", "different"
+OVERRIDE_RULE = "override_same"
+
+DUPLICATE_COLUMNS = [F.ID, F.KEPT_ID, F.RULE, F.SCORE]
+RELATED_COLUMNS = ["id_a", "id_b", "relation", F.RULE, F.SCORE]
+MAYBE_COLUMNS = ["id_a", "id_b", F.SCORE, F.RULE]
+
+
+@dataclass(frozen=True)
+class DedupResult:
+    """Everything one deduplication run produced.
+
+    Attributes
+    ----------
+    records : pandas.DataFrame
+        One row per work, sorted by id: the input columns with missing fields filled from the
+        work's other records, ``merged_ids`` (";"-joined ids of every input record of the work,
+        its own included), ``source`` (every file the work was found in) and ``origin``
+        (``field=id`` for every value taken from another record).
+    duplicates : pandas.DataFrame
+        One row per removed record: ``id``, ``kept_id``, ``rule`` (the rule that matched it,
+        or ``override_same``) and ``score``.
+    related : pandas.DataFrame
+        Pairs of kept records that look like two reports of one study (preprint and journal
+        version, conference paper and article, notice and article): ``id_a``, ``id_b``,
+        ``relation``, ``rule`` (the veto that kept them apart) and ``score``.
+    maybe : pandas.DataFrame
+        Pairs of kept records close enough for a person to check: ``id_a``, ``id_b``,
+        ``score``, ``rule``.
+    untitled : list of str
+        Ids of records without a title: kept as they are and never merged by rule.
+    pairs : pandas.DataFrame
+        Every compared candidate pair with its decision (for inspection and tuning).
+    n_input : int
+        Number of input records.
+    seconds : dict
+        Wall time of each stage.
+    version : str
+        reviewlib version that produced the result.
+    """
+
+    records: pd.DataFrame
+    duplicates: pd.DataFrame
+    related: pd.DataFrame
+    maybe: pd.DataFrame
+    untitled: list[str]
+    pairs: pd.DataFrame
+    n_input: int
+    seconds: dict = field(default_factory=dict)
+    version: str = __version__
+
+    def summary(self) -> dict:
+        """Counts of the run: input records, works kept, duplicates removed, related, maybe."""
+        return {"records_in": self.n_input, "records_kept": len(self.records),
+                "duplicates_removed": len(self.duplicates), "related_pairs": len(self.related),
+                "maybe_pairs": len(self.maybe), "untitled": len(self.untitled)}
+
+
+def read_overrides(path: str | Path) -> pd.DataFrame:
+    """Read an overrides CSV (``id_a,id_b,decision,note``); problems name file and line.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The four columns as strings plus ``line`` (1-based line in the file); the path is
+        kept in ``frame.attrs["path"]``.
+
+    Raises
+    ------
+    InputError
+        Missing columns, empty ids, or a decision other than ``same`` / ``different``.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError.at(path, None, f"cannot read overrides: {e}") from None
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows:
+        raise InputError.at(path, 1, "empty file: expected header id_a,id_b,decision,note")
+    header = [h.strip().lower() for h in rows[0]]
+    missing = [c for c in OVERRIDE_COLUMNS[:3] if c not in header]
+    if missing:
+        raise InputError.at(path, 1, f"missing column(s): {', '.join(missing)} (expected id_a,id_b,decision,note)")
+    problems, out = [], []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        rec = {h: (row[k].strip() if k < len(row) else "") for k, h in enumerate(header)}
+        for c in ("id_a", "id_b"):
+            if not rec.get(c):
+                problems.append(Problem(str(path), n, header.index(c) + 1, f"{c} is empty"))
+        decision = rec.get("decision", "").lower()
+        if decision not in (SAME, DIFFERENT):
+            problems.append(Problem(str(path), n, header.index("decision") + 1,
+                                    f"decision must be 'same' or 'different', not {rec.get('decision', '')!r}"))
+        out.append({"id_a": rec.get("id_a", ""), "id_b": rec.get("id_b", ""), "decision": decision,
+                    "note": rec.get("note", ""), "line": n})
+    if problems:
+        raise InputError(problems)
+    frame = pd.DataFrame(out, columns=OVERRIDE_COLUMNS + ["line"])
+    frame.attrs["path"] = str(path)
+    return frame
+
+
+def _override_pairs(overrides: pd.DataFrame | None, row_of: dict[str, int]):
+    if overrides is None or len(overrides) == 0:
+        return [], [], {}
+    path = overrides.attrs.get("path", "overrides")
+    lines = overrides["line"].tolist() if "line" in overrides else list(range(2, len(overrides) + 2))
+    problems, same, different, line_of = [], [], [], {}
+    for (a, b, d), line in zip(overrides[["id_a", "id_b", "decision"]].astype(str).itertuples(index=False), lines):
+        for col, x in ((1, a), (2, b)):
+            if x not in row_of:
+                problems.append(Problem(str(path), int(line), col, f"unknown record id {x!r}"))
+        d = d.strip().lower()
+        if d not in (SAME, DIFFERENT):
+            problems.append(Problem(str(path), int(line), 3, f"decision must be 'same' or 'different', not {d!r}"))
+        if a in row_of and b in row_of and d in (SAME, DIFFERENT):
+            if a == b:
+                problems.append(Problem(str(path), int(line), 2, "id_a and id_b are the same record"))
+                continue
+            pair = (min(row_of[a], row_of[b]), max(row_of[a], row_of[b]))
+            (same if d == SAME else different).append(pair)
+            line_of[pair] = int(line)
+    if problems:
+        raise InputError(problems)
+    return same, different, line_of
+
+
+def _check_ids(frame: pd.DataFrame) -> None:
+    ids = frame[F.ID].astype(str)
+    problems = []
+    empty = np.flatnonzero((ids.str.strip() == "").to_numpy())
+    for k in empty[:20]:
+        src = str(frame[F.SOURCE].iloc[k]) if F.SOURCE in frame else "records"
+        problems.append(Problem(src or "records", None, None, f"record at position {k + 1} has no id"))
+    dup = ids[ids.duplicated(keep=False) & (ids != "")]
+    for x in sorted(set(dup))[:20]:
+        where = frame.loc[dup.index[dup == x], F.SOURCE].tolist() if F.SOURCE in frame else []
+        problems.append(Problem(sorted(set(where))[0] if where and where[0] else "records", None, None,
+                                f"id {x!r} is used by {int((dup == x).sum())} records"
+                                + (f" (in {', '.join(sorted(set(where)))})" if where else "")))
+    if problems:
+        raise InputError(problems)
+
+
+def _pairs_to_works(table: pd.DataFrame, ids: np.ndarray, kept: np.ndarray, labels: np.ndarray,
+                    columns: list[str]) -> pd.DataFrame:
+    """Map record pairs to pairs of kept records, drop pairs inside one work, one row per pair."""
+    if len(table) == 0:
+        return pd.DataFrame({c: pd.Series([], dtype=float if c == F.SCORE else str) for c in columns})
+    i, j = table["i"].to_numpy(), table["j"].to_numpy()
+    t = table.assign(ka=kept[i], kb=kept[j])
+    t = t[labels[i] != labels[j]]
+    a = ids[np.minimum(t["ka"], t["kb"])]   # rows are id-sorted, so row order = id order
+    b = ids[np.maximum(t["ka"], t["kb"])]
+    t = t.assign(id_a=a, id_b=b).sort_values(["id_a", "id_b", F.SCORE, F.RULE], ascending=[True, True, False, True],
+                                              kind="stable")
+    t = t.drop_duplicates(["id_a", "id_b"], keep="first")
+    return t[columns].reset_index(drop=True)
+
+
+def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *, workers: int = 1,
+                progress: bool | None = None) -> DedupResult:
+    """Find and merge records of the same work.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Records, one per row, string columns named as in :mod:`reviewlib.records.fields`
+        ("" for missing); ``id`` must be present, non-empty and unique.
+    overrides : pandas.DataFrame, optional
+        A reviewer's decisions, columns ``id_a, id_b, decision, note`` (see
+        :func:`read_overrides`). ``same`` merges two records whatever the rules say;
+        ``different`` keeps them in different works, also through other records.
+    workers : int
+        Threads for the string comparisons (``-1`` = all cores).
+    progress : bool, optional
+        Show a progress bar over the stages; default: only when stderr is a terminal.
+
+    Returns
+    -------
+    DedupResult
+
+    Raises
+    ------
+    InputError
+        Missing, empty or repeated ids; overrides naming unknown ids or contradicting each
+        other.
+
+    Notes
+    -----
+    The result does not depend on the order of the input rows: records are sorted by id
+    before any stage runs, and every tie is broken by id.
+    """
+    if F.ID not in frame.columns:
+        raise InputError(Problem("records", None, None, "records need an 'id' column"))
+    _check_ids(frame)
+    columns = [c for c in frame.columns if not str(c).startswith("n_")]
+    if F.SOURCE not in columns:
+        columns.append(F.SOURCE)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=6, desc="dedup", unit="stage", disable=not show, leave=False)
+    seconds = {}
+    t0 = time.perf_counter()
+
+    def tick(name):
+        nonlocal t0
+        now = time.perf_counter()
+        seconds[name] = round(now - t0, 3)
+        t0 = now
+        bar.set_postfix_str(name)
+        bar.update(1)
+        log.info("dedup: %s done in %.2f s", name, seconds[name])
+
+    prep = prepare(frame)
+    tick("prepare")
+    ids = prep[F.ID].to_numpy().astype(str)
+    row_of = {x: k for k, x in enumerate(ids)}
+    same, different, line_of = _override_pairs(overrides, row_of)
+    pairs = block(prep)
+    tick("block")
+    features = compare(prep, pairs, workers=workers)
+    tick("compare")
+    decisions = decide(features)
+    tick("decide")
+    try:
+        labels = cluster(prep, decisions, same=same, different=different)
+    except ValueError as e:
+        path = overrides.attrs.get("path", "overrides") if overrides is not None else "overrides"
+        lines = sorted(line_of.values())
+        raise InputError(Problem(str(path), lines[-1] if lines else None, None,
+                                 f"overrides contradict each other: {e}")) from None
+    tick("cluster")
+    records, kept = merge(prep, labels, columns)
+    tick("merge")
+    bar.close()
+
+    removed = np.flatnonzero(kept != np.arange(len(prep)))
+    dup = decisions[decisions["decision"] == DUPLICATE]
+    di, dj = dup["i"].to_numpy(), dup["j"].to_numpy()
+    inside = labels[di] == labels[dj]
+    edges = pd.DataFrame({"r": np.concatenate([di[inside], dj[inside]]),
+                          "o": np.concatenate([dj[inside], di[inside]]),
+                          F.RULE: np.concatenate([dup[F.RULE].to_numpy()[inside]] * 2),
+                          F.SCORE: np.concatenate([dup[F.SCORE].to_numpy()[inside]] * 2)})
+    if same:
+        sa = np.array(same)
+        forced = pd.DataFrame({"r": np.concatenate([sa[:, 0], sa[:, 1]]), "o": np.concatenate([sa[:, 1], sa[:, 0]]),
+                               F.RULE: OVERRIDE_RULE, F.SCORE: np.nan})
+        edges = pd.concat([forced, edges], ignore_index=True)
+    edges = edges[edges["r"].isin(removed)]
+    edges = edges.assign(direct=(edges["o"].to_numpy() == kept[edges["r"].to_numpy()]),
+                         forced=(edges[F.RULE] == OVERRIDE_RULE))
+    edges = edges.sort_values(["r", "direct", "forced", F.SCORE, "o"], ascending=[True, False, False, False, True],
+                              kind="stable").drop_duplicates("r")
+    best = edges.set_index("r")
+    duplicates = pd.DataFrame({
+        F.ID: ids[removed],
+        F.KEPT_ID: ids[kept[removed]],
+        F.RULE: best[F.RULE].reindex(removed).fillna("linked").astype(str).to_numpy(),
+        F.SCORE: best[F.SCORE].reindex(removed).to_numpy(dtype=float),
+    })
+
+    rel = decisions[decisions["decision"] == RELATED]
+    related = _pairs_to_works(rel, ids, kept, labels, RELATED_COLUMNS)
+    may = decisions[decisions["decision"] == MAYBE]
+    maybe = _pairs_to_works(may, ids, kept, labels, MAYBE_COLUMNS)
+    if len(maybe) and len(related):
+        key = set(zip(related["id_a"], related["id_b"]))
+        maybe = maybe[[p not in key for p in zip(maybe["id_a"], maybe["id_b"])]].reset_index(drop=True)
+    if different and len(maybe):
+        settled = {(ids[a], ids[b]) for a, b in different}
+        maybe = maybe[[p not in settled for p in zip(maybe["id_a"], maybe["id_b"])]].reset_index(drop=True)
+
+    untitled = prep.loc[prep["n_title"] == "", F.ID].astype(str).tolist()
+    if untitled:
+        log.warning("dedup: %d record(s) without a title were kept unmerged unless an override joins them",
+                    len(untitled))
+    pair_table = decisions.assign(id_a=ids[decisions["i"].to_numpy()], id_b=ids[decisions["j"].to_numpy()])
+    return DedupResult(records=records, duplicates=duplicates, related=related, maybe=maybe,
+                       untitled=untitled, pairs=pair_table, n_input=len(prep), seconds=seconds)

@@ -1,0 +1,220 @@
+"""Stage 1 of deduplication: normalise the fields that the later stages compare.
+
+Every operation here works on whole columns (pandas string methods, numpy), never on one
+record at a time, so that a million records are prepared in seconds. The input frame is not
+changed; :func:`prepare` returns a new frame that holds the original columns plus the
+normalised ones, each prefixed with ``n_``, and flags describing what kind of document a
+record is (preprint, erratum, retraction, part of a series).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from reviewlib.records import fields as F
+
+#: Bibliographic columns the engine reads; a missing column is treated as all-empty.
+INPUT_COLUMNS = [F.ID, F.ENTRYTYPE, F.TITLE, F.AUTHOR, F.YEAR, F.JOURNAL, F.VOLUME,
+                 F.NUMBER, F.PAGES, F.DOI, F.ABSTRACT, F.URL, F.SOURCE]
+
+#: Combining accents left after Unicode NFKD decomposition (e.g. "é" -> "e" + U+0301).
+_COMBINING = r"[\u0300-\u036f]"
+#: LaTeX accent commands and braces as found in BibTeX exports (M{\"u}ller, \'{e}).
+_LATEX = r"\\[`'\"^~=.]|\\(?:textit|textbf|emph|textsc|mathrm|it|bf|em)\b ?|[{}$]"
+#: Letters that NFKD leaves unchanged but that exports often spell in ASCII.
+_ASCII_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d",
+                             "ð": "d", "þ": "th", "ı": "i", "–": "-", "—": "-", "’": "'"})
+
+#: Small words that carry no identity in journal names ("Journal of the ...").
+_JOURNAL_STOPWORDS = r"\b(?:the|of|and|for|in|on|an|a|de|des|du|la|le|der|die|das|und|fur|y|et)\b"
+
+#: Preprint servers and working-paper series, by name of the container.
+_PREPRINT_VENUE = (r"\b(?:arxiv|biorxiv|medrxiv|psyarxiv|socarxiv|edarxiv|chemrxiv|techrxiv|"
+                   r"eartharxiv|ssrn|preprints?|research square|researchsquare|authorea|osf|"
+                   r"zenodo|working papers?|nber|repec|econstor|qeios)\b")
+#: DOI prefixes registered by preprint servers (arXiv 10.48550, bioRxiv/medRxiv 10.1101 with
+#: a date or a bare number, SSRN 10.2139, Preprints.org 10.20944, Research Square 10.21203,
+#: OSF-hosted servers 10.31219/10.31234/10.31235/10.35542, TechRxiv 10.36227, ChemRxiv
+#: 10.26434, Authorea 10.22541, Zenodo 10.5281, Qeios 10.32388).
+_PREPRINT_DOI = (r"^(?:10\.48550/|10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\d{5,}|10\.2139/ssrn|"
+                 r"10\.20944/preprints|10\.21203/rs|10\.3123[459]/|10\.35542/|10\.36227/|"
+                 r"10\.26434/chemrxiv|10\.22541/au|10\.5281/zenodo|10\.32388/)")
+
+#: Folded titles of notices about another article: never the same work as that article.
+_NOTICE_FOLDED = [
+    ("retraction", r"^(?:notice of retraction|retraction|retracted|withdrawn|withdrawal)\b"),
+    ("erratum", r"^(?:errat(?:um|a)|corrigend(?:um|a)|(?:author |publisher |editorial )?correction(?: to| notice)?(?: |$))"),
+    ("concern", r"^(?:editorial )?expression of concern\b"),
+]
+
+#: "Part I", "Part 2", "part two" ... in a folded title.
+_PART = r"\bpart (i{1,3}|iv|vi{0,3}|ix|x|\d+|one|two|three|four|five|a|b|c)\b"
+_PART_NORMAL = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
+                "viii": "8", "ix": "9", "x": "10", "one": "1", "two": "2", "three": "3",
+                "four": "4", "five": "5", "a": "1", "b": "2", "c": "3"}
+
+#: A name particle that is not the family name itself (van der Berg -> berg).
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "la", "le", "du",
+              "dos", "das", "do", "ter", "ten", "bin", "ibn", "al", "el", "mc", "st"}
+
+
+def fold_text(values: pd.Series) -> pd.Series:
+    """Lower-case, strip accents, LaTeX and markup, and reduce punctuation to single spaces.
+
+    Parameters
+    ----------
+    values : pandas.Series of str
+        Raw text ("" when missing).
+
+    Returns
+    -------
+    pandas.Series of str
+        Folded text: letters and digits of any script separated by single spaces.
+    """
+    s = values.astype(str).str.replace(_LATEX, "", regex=True)
+    s = s.str.normalize("NFKD").str.replace(_COMBINING, "", regex=True).str.lower()
+    s = s.str.translate(_ASCII_FOLD)
+    s = s.str.replace(r"<[^>]{0,40}>|&(?:amp|lt|gt|quot|#\d+);", " ", regex=True)
+    s = s.str.replace(r"&", " and ", regex=False)
+    s = s.str.replace(r"[\W_]+", " ", regex=True).str.strip()
+    return s
+
+
+def normalize_doi(values: pd.Series) -> pd.Series:
+    """Bare lower-case DOI ("10.x/y") from URLs, ``doi:`` prefixes and trailing punctuation.
+
+    DOIs are case-insensitive (DOI Handbook, section 2.4), so lower-casing loses nothing.
+    Anything that does not start with ``10.`` after cleaning is treated as missing.
+    """
+    s = values.astype(str).str.strip().str.lower()
+    s = s.str.replace(r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)", "", regex=True)
+    s = s.str.replace(r"%2f", "/", regex=False)
+    s = s.str.extract(r"(10\.\d{4,9}/\S+)", expand=False).fillna("")
+    s = s.str.replace(r"[.,;\]\)}>]+$", "", regex=True)
+    return s
+
+
+def _family_names(author: str) -> str:
+    """Space-joined folded family names of an author string (one call per distinct string)."""
+    a = author.strip()
+    if not a:
+        return ""
+    if re.search(r"\band\b|&|;", a):
+        people = re.split(r"\s*(?:\band\b|&|;)\s*", a)
+    elif a.count(",") >= 2 or (a.count(",") == 1 and re.match(r"^[^,]+ [A-Z]{1,3},", a)):
+        people = a.split(",")          # Vancouver style: "Zuna RE, Wang SS"
+    else:
+        people = [a]
+    out = []
+    for person in people:
+        person = person.strip(" .,")
+        if not person or person.lower() in {"others", "et al", "et al."}:
+            continue
+        if "," in person:              # "Family, Given"
+            family = person.split(",", 1)[0]
+        else:
+            tokens = person.split()
+            if len(tokens) > 1 and re.fullmatch(r"(?:[A-Z]\.?-?){1,4}", tokens[-1]):
+                family = " ".join(tokens[:-1])       # "Zuna RE"
+            else:
+                family = tokens[-1] if tokens else ""  # "R. E. Zuna"
+        words = [w for w in re.split(r"[\W_]+", family.lower()) if w]
+        words = [w for w in words if w not in _PARTICLES] or words
+        if words:
+            out.append(words[-1])
+    return " ".join(out)
+
+
+def family_names(authors: pd.Series) -> pd.Series:
+    """Folded family names of every author, in order, space-joined.
+
+    Parsing runs once per distinct author string, so repeated strings (the usual case in
+    exports with duplicates) cost nothing extra.
+    """
+    folded = authors.astype(str).str.replace(_LATEX, "", regex=True)
+    folded = folded.str.normalize("NFKD").str.replace(_COMBINING, "", regex=True).str.translate(_ASCII_FOLD)
+    codes, uniques = pd.factorize(folded)
+    parsed = np.array([_family_names(u) for u in uniques], dtype=object)
+    out = parsed[codes] if len(uniques) else np.array([""] * len(folded), dtype=object)
+    return pd.Series(out, index=authors.index, dtype=object).astype(str)
+
+
+def _digits(values: pd.Series) -> pd.Series:
+    """First run of digits without leading zeros ("" when none)."""
+    s = values.astype(str).str.extract(r"(\d+)", expand=False).fillna("")
+    return s.str.lstrip("0")
+
+
+def first_page(values: pd.Series) -> pd.Series:
+    """First page or article number: "288-297" -> "288", "e0123" -> "e123", "S12" -> "s12"."""
+    s = values.astype(str).str.lower().str.extract(r"([a-z]?)0*(\d+)", expand=True).fillna("")
+    return (s[0] + s[1]).where(s[1] != "", "")
+
+
+def prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sort records by id and add normalised comparison columns.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Records with string columns named as in :mod:`reviewlib.records.fields`
+        ("" for missing). Only ``id`` is required; ids must be unique.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame, sorted by id with a fresh 0..n-1 index, with the input columns plus:
+        ``n_title`` (folded), ``n_title_key`` (folded without spaces), ``n_authors``
+        (family names), ``n_first_author``, ``n_author_count``, ``n_year`` (int, 0 when
+        missing), ``n_journal`` (folded, small words removed), ``n_volume``, ``n_number``,
+        ``n_page`` (first page), ``n_doi``, ``n_abstract`` (first 500 folded characters),
+        ``n_title_numbers`` (numbers in the title), ``n_part`` ("Part II" -> "2"),
+        ``n_notice`` (erratum / retraction / concern / ""), ``n_preprint`` (bool).
+    """
+    if F.ID not in frame.columns:
+        raise KeyError("records need an 'id' column")
+    df = pd.DataFrame({c: (frame[c].astype(str) if c in frame.columns else "")
+                       for c in frame.columns.union(INPUT_COLUMNS, sort=False)}, index=frame.index)
+    df = df.fillna("")
+    df = df.sort_values(F.ID, kind="stable").reset_index(drop=True)
+
+    # drop a trailing bracketed note some databases append, e.g. "[Review]" or "(Abstract)"
+    raw = df[F.TITLE].str.replace(r"\s*[\[(](?:review|abstract|article|editorial|letter|english abstract)[\])]\s*\.?$",
+                                  "", regex=True, case=False)
+    title = fold_text(raw)
+    df["n_title"] = title
+    df["n_title_key"] = title.str.replace(" ", "", regex=False)
+    df["n_title_numbers"] = title.str.findall(r"\b\d+\b").str.join(" ").fillna("")
+
+    names = family_names(df[F.AUTHOR])
+    df["n_authors"] = names
+    df["n_first_author"] = names.str.split(" ", n=1).str[0].fillna("")
+    df["n_author_count"] = names.str.count(" ").add(1).where(names != "", 0).astype(np.int32)
+
+    year = df[F.YEAR].str.extract(r"\b((?:1[5-9]|20)\d\d)\b", expand=False).fillna("0")
+    df["n_year"] = year.astype(np.int32)
+
+    journal = fold_text(df[F.JOURNAL])
+    journal = journal.str.replace(_JOURNAL_STOPWORDS, " ", regex=True).str.replace(r" +", " ", regex=True).str.strip()
+    df["n_journal"] = journal
+    df["n_volume"] = _digits(df[F.VOLUME])
+    df["n_number"] = _digits(df[F.NUMBER])
+    df["n_page"] = first_page(df[F.PAGES])
+    doi = normalize_doi(df[F.DOI])
+    from_url = normalize_doi(df[F.URL].where(df[F.URL].str.contains("doi", case=False, regex=False), ""))
+    df["n_doi"] = doi.where(doi != "", from_url)
+    df["n_abstract"] = fold_text(df[F.ABSTRACT].str.slice(0, 600)).str.slice(0, 500)
+
+    part = title.str.extract(_PART, expand=False).fillna("")
+    df["n_part"] = part.map(lambda p: _PART_NORMAL.get(p, p))
+    notice = pd.Series("", index=df.index, dtype=object)
+    for kind, pattern in reversed(_NOTICE_FOLDED):
+        notice = notice.where(~title.str.contains(pattern, regex=True), kind)
+    df["n_notice"] = notice.astype(str)
+    venue = fold_text(df[F.JOURNAL] + " " + df[F.ENTRYTYPE])
+    df["n_preprint"] = (venue.str.contains(_PREPRINT_VENUE, regex=True)
+                        | df["n_doi"].str.contains(_PREPRINT_DOI, regex=True)).to_numpy(bool)
+    return df
