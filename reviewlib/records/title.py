@@ -1,0 +1,78 @@
+"""A matching key for titles: markup, braces, accents, case and punctuation folded away.
+
+The key is for comparing titles only; the record keeps its title as written. Folding removes
+what differs between exports of the same work: BibTeX case-protecting braces and LaTeX
+accent commands, HTML/MathML tags and entities from publisher feeds, diacritics, typographic
+quotes and dashes, and case.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# LaTeX letters written as commands (\o, \ss, \ae ...), mapped to plain letters.
+_LATEX_LETTERS = {
+    "o": "o", "O": "o", "ss": "ss", "ae": "ae", "AE": "ae", "oe": "oe", "OE": "oe",
+    "aa": "a", "AA": "a", "l": "l", "L": "l", "i": "i", "j": "j",
+}
+# Accent commands: \'e, \'{e}, {\"o}, \c{c}, \v{s} ... keep the letter, drop the accent.
+_ACCENT = re.compile(r"\\([`'^\"~=.]|[uvHtcdbkr](?=[\s{]))\s*\{?\s*([A-Za-z])\s*\}?")
+_LETTER_CMD = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])\s*")
+_COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*|\\.")
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def _fold_latex(text: str) -> str:
+    text = _ACCENT.sub(lambda m: m.group(2), text)
+    text = _LETTER_CMD.sub(lambda m: _LATEX_LETTERS[m.group(1)], text)
+    text = text.replace("$", " ")
+    text = _COMMAND.sub(" ", text)
+    return text.replace("{", "").replace("}", "")
+
+
+def strip_markup(text: str) -> str:
+    """The text of a title without HTML tags/entities, LaTeX commands and braces.
+
+    Case and accents are kept, so this is fit for display.
+
+    Examples
+    --------
+    >>> strip_markup("{E}-Commerce and {\\\\'{e}}xport: <i>a</i> &amp; b")
+    'E-Commerce and export: a & b'
+    """
+    text = _TAG.sub(" ", str(text))
+    text = html.unescape(text)
+    text = _fold_latex(text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def title_key(title: str | None) -> str:
+    """A key under which two spellings of the same title compare equal.
+
+    Parameters
+    ----------
+    title : str or None
+        A title as exported (BibTeX braces, LaTeX, HTML and accents allowed).
+
+    Returns
+    -------
+    str
+        Lower-case ASCII-folded words joined by single spaces; ``""`` for no title.
+
+    Examples
+    --------
+    >>> title_key("The Role of {Influencers} in Live Streaming E-Commerce: Influencer Trust")
+    'the role of influencers in live streaming e commerce influencer trust'
+    >>> title_key("Determining factors in MSMEs success: An empirical study in México")
+    'determining factors in msmes success an empirical study in mexico'
+    """
+    if not title:
+        return ""
+    text = strip_markup(title)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.casefold()
+    return _NON_WORD.sub(" ", text).replace("_", " ").strip()
