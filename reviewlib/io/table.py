@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewlib.errors import InputError, Problem
+from reviewlib.io.text import read_text
 
 log = logging.getLogger("reviewlib")
 
@@ -158,68 +159,7 @@ class Table:
         return len(self.rows)
 
 
-# ---------------------------------------------------------------------- decoding
-def _decode(raw: bytes, table: Table) -> str | None:
-    """Decode ``raw`` into text, recording the encoding used; ``None`` if it is not text."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        table._error(None, "the file is UTF-16 encoded (Excel's 'Unicode Text'); "
-                           "save it as 'CSV UTF-8' instead")
-        table.encoding = "utf-16"
-        return None
-    nul = raw.find(b"\x00")
-    if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
-        hint = " (an Excel workbook? save it as CSV)" if raw.startswith(b"PK\x03\x04") else ""
-        table._error(line, f"binary file: NUL byte at byte {nul + 1}; not a text table{hint}")
-        table.encoding = "binary"
-        return None
-    if raw.startswith(b"\xef\xbb\xbf"):
-        table.encoding = "utf-8-sig"
-        table._note(1, "UTF-8 byte-order mark (BOM) found and removed")
-        raw = raw[3:]
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            # A BOM followed by non-UTF-8 bytes: keep what is readable, report where.
-            line = raw.count(b"\n", 0, e.start) + 1
-            table._error(line, f"byte 0x{raw[e.start]:02x} is not valid UTF-8 although the file "
-                               "starts with a UTF-8 byte-order mark")
-            return raw.decode("utf-8", errors="replace")
-    try:
-        text = raw.decode("utf-8")
-        table.encoding = "utf-8"
-        return text
-    except UnicodeDecodeError as e:
-        line = raw.count(b"\n", 0, e.start) + 1
-        first_bad = f"byte 0x{raw[e.start]:02x} on line {line}"
-    try:
-        text = raw.decode("cp1252")
-        table.encoding = "cp1252"
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-        table.encoding = "latin-1"
-    table._note(line, f"not valid UTF-8 ({first_bad}); read as {table.encoding}")
-    return text
-
-
 # ---------------------------------------------------------------------- layout sniffing
-def _newline(text: str, table: Table) -> None:
-    crlf = text.count("\r\n")
-    cr = text.count("\r") - crlf
-    lf = text.count("\n") - crlf
-    counts = {"\r\n": crlf, "\n": lf, "\r": cr}
-    dominant = max(counts, key=lambda k: (counts[k], k == "\n"))
-    table.newline = dominant if counts[dominant] else "\n"
-    used = [k for k, v in counts.items() if v]
-    if table.newline == "\r\n":
-        table._note(None, "Windows line ends (CRLF)")
-    elif table.newline == "\r":
-        table._note(None, "old Mac line ends (CR only)")
-    if len(used) > 1:
-        names = {"\r\n": "CRLF", "\n": "LF", "\r": "CR"}
-        table._note(None, "mixed line ends: " + ", ".join(f"{counts[k]} {names[k]}" for k in used))
-
-
 def _first_line(text: str) -> str:
     """The first non-blank logical line (quotes respected), for delimiter sniffing."""
     out: list[str] = []
@@ -471,19 +411,12 @@ def read_table(path: str | Path, *, expected: Iterable[str] | None = None) -> Ta
     >>> t.delimiter, t.encoding, len(t.rows)                        # doctest: +SKIP
     (',', 'utf-8', 60)
     """
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as e:
-        raise InputError.at(p, None, f"cannot open the file: {e.strerror or e}") from e
-    table = Table(path=p)
-    if not raw.strip(b" \t\r\n\xef\xbb\xbf"):
-        table._error(None, "empty file" if not raw else "empty file (only whitespace)")
-        return table
-    text = _decode(raw, table)
+    decoded = read_text(path)
+    table = Table(path=decoded.path, encoding=decoded.encoding, newline=decoded.newline,
+                  notes=decoded.notes, problems=decoded.problems)
+    text = decoded.text
     if text is None:
         return table
-    _newline(text, table)
     _delimiter(text, table)
     rows = _parse(text, table)
     _build(rows, table, expected)

@@ -167,7 +167,7 @@ def test_text_after_closing_quote(tmp_path):
 def test_binary_file(tmp_path):
     p = write(tmp_path, "workbook.csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00")
     t = read_table(p)
-    assert messages(t) == [f"{p}:1: binary file: NUL byte at byte 6; not a text table "
+    assert messages(t) == [f"{p}:1: binary file: NUL byte at byte 6; not a text file "
                            "(an Excel workbook? save it as CSV)"]
     assert t.rows == [] and t.header == []
 
