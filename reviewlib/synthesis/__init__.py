@@ -1,0 +1,40 @@
+"""Evidence tables, maps and figures from the review's data, for the book's chapters.
+
+The chapters call these functions and show what they return; nothing here prints.
+
+Data
+    :func:`load_review_table`  the review's own tables in ``extraction/review/`` (validated)
+    :func:`load_studies`       ``extraction/studies.csv`` (validated)
+    :func:`load_bib`           the entries of ``references.bib``
+    :func:`check_data_citations`  every citation key in the data exists in the bibliography
+    :func:`data_inventory`     the data files, for the data-availability appendix
+Views
+    :func:`html_table`         any DataFrame as escaped HTML, sources as author-year links
+    :func:`ecosystem_figure`   the four-stage pipeline with its feedback loops
+    :func:`evidence_counts`, :func:`evidence_heatmap`, :func:`study_matrix_figure`,
+    :func:`drivers_per_study`  the evidence map (studies x drivers x regions)
+"""
+
+from reviewlib.synthesis.bib import BibEntry, read_bib
+from reviewlib.synthesis.citations import (CITATION_COLUMNS, check_data_citations,
+                                           split_keys, table_citation_problems)
+from reviewlib.synthesis.ecosystem import ecosystem_figure
+from reviewlib.synthesis.evidence import (driver_matrix, drivers_per_study, evidence_counts,
+                                          evidence_heatmap, load_studies, study_matrix_figure)
+from reviewlib.synthesis.inventory import data_inventory
+from reviewlib.synthesis.paths import project_root
+from reviewlib.synthesis.render import HTMLTable, escape_cell, html_table
+from reviewlib.synthesis.review import (DRIVER_LABELS, DRIVERS, REVIEW_DIR, REVIEW_TABLES,
+                                        TableSpec, load_bib, load_review_table)
+
+__all__ = [
+    "BibEntry", "read_bib", "load_bib",
+    "CITATION_COLUMNS", "check_data_citations", "split_keys", "table_citation_problems",
+    "ecosystem_figure",
+    "driver_matrix", "drivers_per_study", "evidence_counts", "evidence_heatmap",
+    "load_studies", "study_matrix_figure",
+    "data_inventory", "project_root",
+    "HTMLTable", "escape_cell", "html_table",
+    "DRIVER_LABELS", "DRIVERS", "REVIEW_DIR", "REVIEW_TABLES", "TableSpec",
+    "load_review_table",
+]

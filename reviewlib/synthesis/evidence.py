@@ -1,0 +1,247 @@
+"""Evidence maps from ``extraction/studies.csv``: which drivers each study covers, by region.
+
+A study's ``drivers`` cell lists the digital drivers it examines (";"-joined codes from
+:data:`~reviewlib.synthesis.review.DRIVERS`). :func:`driver_matrix` turns that into one
+0/1 column per driver; :func:`evidence_counts` counts studies per region and driver;
+:func:`evidence_heatmap` and :func:`study_matrix_figure` draw the two views of the map.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from reviewlib.errors import InputError, Problem
+from reviewlib.io.table import read_table
+from reviewlib.synthesis.citations import split_keys
+from reviewlib.synthesis.paths import project_root
+from reviewlib.synthesis.review import DRIVER_LABELS, DRIVERS
+
+#: Where the study table lives, relative to the project root.
+STUDIES_FILE = Path("extraction") / "studies.csv"
+
+#: Columns the evidence map needs.
+STUDY_COLUMNS = ("study_id", "region", "drivers")
+
+#: The label shown for a study whose region cell is empty.
+UNKNOWN_REGION = "not reported"
+
+
+def load_studies(root: str | Path | None = None, *,
+                 path: str | Path | None = None) -> pd.DataFrame:
+    """Read and check the study table.
+
+    Parameters
+    ----------
+    root : str or pathlib.Path, optional
+        The project folder or a folder below it (default: the current directory).
+    path : str or pathlib.Path, optional
+        Read this file instead of ``extraction/studies.csv`` of the project.
+
+    Returns
+    -------
+    pandas.DataFrame
+        All columns as strings, whitespace stripped; the row's file line in ``attrs["lines"]``.
+
+    Raises
+    ------
+    InputError
+        For an unreadable file, a missing column, an empty or repeated ``study_id``, or a
+        driver code outside :data:`~reviewlib.synthesis.review.DRIVERS`.
+
+    Examples
+    --------
+    >>> studies = load_studies()         # doctest: +SKIP
+    """
+    path = Path(path) if path is not None else project_root(root) / STUDIES_FILE
+    table = read_table(path, expected=STUDY_COLUMNS)
+    problems: list[Problem] = list(table.problems)
+    missing = [c for c in STUDY_COLUMNS if c not in table.keys]
+    if missing:
+        problems.append(Problem(str(path), table.header_line, None,
+                                f"missing column(s) {', '.join(missing)}"))
+        raise InputError(problems)
+    col = {c: table.keys.index(c) + 1 for c in table.keys}
+    seen: dict[str, int] = {}
+    for row, line in zip(table.rows, table.lines):
+        sid = row["study_id"].strip()
+        if not sid:
+            problems.append(Problem(str(path), line, col["study_id"], "'study_id' is empty"))
+        elif sid in seen:
+            problems.append(Problem(str(path), line, col["study_id"],
+                                    f"study_id {sid!r} repeats line {seen[sid]}"))
+        seen.setdefault(sid, line)
+        for d in split_keys(row["drivers"]):
+            if d not in DRIVERS:
+                problems.append(Problem(str(path), line, col["drivers"],
+                                        f"driver {d!r} is not one of {', '.join(DRIVERS)}"))
+    if problems:
+        raise InputError(problems)
+    frame = table.to_frame().map(str.strip)
+    frame.attrs["lines"] = list(table.lines)
+    frame.attrs["path"] = str(path)
+    return frame
+
+
+def driver_matrix(studies: pd.DataFrame) -> pd.DataFrame:
+    """One row per study, one 0/1 column per driver (in stage order), indexed by study_id.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"study_id": ["a", "b"], "drivers": ["cbec;ugc", ""]})
+    >>> driver_matrix(s).loc["a"].tolist()
+    [1, 0, 1, 0]
+    """
+    rows = [[int(d in split_keys(cell)) for d in DRIVERS] for cell in studies["drivers"]]
+    return pd.DataFrame(rows, index=pd.Index(studies["study_id"], name="study_id"),
+                        columns=list(DRIVERS))
+
+
+def _regions(studies: pd.DataFrame) -> pd.Series:
+    return studies["region"].replace("", UNKNOWN_REGION).set_axis(studies["study_id"])
+
+
+def evidence_counts(studies: pd.DataFrame, by: str = "region") -> pd.DataFrame:
+    """Count studies per group (default: region) and driver.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        From :func:`load_studies` (any subset of its rows).
+    by : str
+        The column to group by; empty cells are shown as ``"not reported"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: groups, most studies first (ties alphabetically). Columns: one per driver
+        (number of studies of the group covering it) and ``studies`` (studies in the group;
+        a study covering several drivers counts once here and once in each driver column).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"study_id": ["a", "b", "c"], "region": ["X", "X", ""],
+    ...                   "drivers": ["cbec;ugc", "ugc", "influencer"]})
+    >>> evidence_counts(s).loc["X"].tolist()
+    [1, 0, 2, 0, 2]
+    """
+    matrix = driver_matrix(studies)
+    groups = studies[by].replace("", UNKNOWN_REGION).to_numpy()
+    counts = matrix.groupby(groups).sum()
+    counts["studies"] = pd.Series(groups).value_counts()
+    counts.index.name = by
+    counts = counts.reset_index().sort_values(["studies", by], ascending=[False, True])
+    return counts.set_index(by)
+
+
+def drivers_per_study(studies: pd.DataFrame) -> pd.Series:
+    """How many studies cover 0, 1, 2, 3 and 4 of the drivers.
+
+    The review admitted studies with at least two co-occurring drivers (single-driver
+    studies only by exception), so this distribution tests that rule on the extracted data.
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"study_id": ["a", "b"], "drivers": ["cbec;ugc", "ugc"]})
+    >>> drivers_per_study(s).tolist()
+    [0, 1, 1, 0, 0]
+    """
+    n = driver_matrix(studies).sum(axis=1)
+    return n.value_counts().reindex(range(len(DRIVERS) + 1), fill_value=0).rename("studies")
+
+
+def evidence_heatmap(counts: pd.DataFrame, *, title: str | None = None,
+                     ax: plt.Axes | None = None) -> Figure:
+    """Draw region-by-driver study counts as an annotated heat map.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        From :func:`evidence_counts`.
+    title : str, optional
+        Axes title.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    values = counts[list(DRIVERS)].to_numpy(dtype=float)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * max(len(counts), 1)))
+    else:
+        fig = ax.figure
+    vmax = max(values.max(initial=0), 1)
+    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(len(DRIVERS)), [DRIVER_LABELS[d] for d in DRIVERS], rotation=20,
+                  ha="right")
+    ax.set_yticks(range(len(counts)),
+                  [f"{g} ({n})" for g, n in zip(counts.index, counts["studies"])])
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            v = int(values[i, j])
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=10,
+                    color="white" if v > 0.6 * vmax else "black")
+    ax.set_xlabel("driver examined")
+    ax.set_ylabel("region (studies)")
+    if title:
+        ax.set_title(title)
+    fig.colorbar(image, ax=ax, label="studies", shrink=0.8)
+    fig.tight_layout()
+    return fig
+
+
+def study_matrix_figure(studies: pd.DataFrame, *, label: str = "study_id",
+                        title: str | None = None) -> Figure:
+    """Draw one row per study and one column per driver, rows grouped by region.
+
+    A filled cell means the study examines that driver; the cell's colour is the study's
+    region, so the map shows studies, drivers and regions at once.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame
+        From :func:`load_studies` (any subset).
+    label : str
+        Column used to label the rows.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    frame = studies.assign(_region=studies["region"].replace("", UNKNOWN_REGION))
+    order = frame["_region"].value_counts()
+    frame["_rank"] = frame["_region"].map({r: i for i, r in enumerate(order.index)})
+    frame = frame.sort_values(["_rank", label], kind="stable")
+    matrix = driver_matrix(frame).to_numpy()
+    palette = plt.get_cmap("tab10")
+    colours = {r: palette(i % 10) for i, r in enumerate(order.index)}
+    rgba = np.ones((len(frame), len(DRIVERS), 4))
+    for i, region in enumerate(frame["_region"]):
+        for j in range(len(DRIVERS)):
+            if matrix[i, j]:
+                rgba[i, j] = colours[region]
+    fig, ax = plt.subplots(figsize=(7.5, 1.5 + 0.19 * max(len(frame), 1)))
+    ax.imshow(rgba, aspect="auto", interpolation="nearest")
+    ax.set_xticks(range(len(DRIVERS)), [DRIVER_LABELS[d] for d in DRIVERS], rotation=20,
+                  ha="right")
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(frame)), frame[label].tolist(), fontsize=7)
+    ax.set_xticks(np.arange(-0.5, len(DRIVERS)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(frame)), minor=True)
+    ax.grid(which="minor", color="#dddddd", lw=0.5)
+    ax.tick_params(which="minor", length=0)
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colours[r]) for r in order.index]
+    ax.legend(handles, [f"{r} ({n})" for r, n in order.items()], title="region (studies)",
+              loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8)
+    if title:
+        ax.set_title(title, pad=40)
+    fig.tight_layout()
+    return fig
