@@ -32,13 +32,14 @@ class _Columns:
     year: np.ndarray
     page: np.ndarray
     volume: np.ndarray
+    number: np.ndarray
     title: np.ndarray
 
 
 def _columns(prep: pd.DataFrame) -> _Columns:
     return _Columns(*(prep[c].to_numpy() for c in (
         "n_doi", "n_preprint", "n_notice", "n_part", "n_title_numbers", "n_year", "n_page",
-        "n_volume", "n_title")))
+        "n_volume", "n_number", "n_title")))
 
 
 def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bool:
@@ -53,7 +54,7 @@ def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bo
     bad = differ(c.doi) | (c.preprint[x] != c.preprint[y]) | (c.notice[x] != c.notice[y])
     bad |= differ(c.part) | differ(c.numbers)
     bad |= (c.year[x] > 0) & (c.year[y] > 0) & (np.abs(c.year[x].astype(np.int32) - c.year[y].astype(np.int32)) > 1)
-    bad |= (differ(c.page) | differ(c.volume)) & ~same_doi
+    bad |= (differ(c.page) | differ(c.volume) | differ(c.number)) & ~same_doi
     if bad.any():
         return True
     if min_title > 0:

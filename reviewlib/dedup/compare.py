@@ -54,6 +54,22 @@ def abbreviation_of(short: str, long: str) -> bool:
     return True
 
 
+def _page_code(fa: np.ndarray, fb: np.ndarray, la: np.ndarray, lb: np.ndarray) -> np.ndarray:
+    """First pages: equal, conflicting, or missing/unusable.
+
+    Different first pages are not a conflict when the last pages are consistent (one ends
+    with the digits of the other): exports mangle page ranges ("S109-S112" as "Suppl-12",
+    "125-128" as "2-8"), and the end of the range usually survives.
+    """
+    code = _code(fa, fb)
+    todo = np.flatnonzero(code == CONFLICT)
+    for t in todo:
+        x, y = la[t], lb[t]
+        if x and y and (x.endswith(y) or y.endswith(x)):
+            code[t] = MISSING
+    return code
+
+
 def _journal_similarity(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
     sim = _sim(a, b, fuzz.ratio, workers)
     todo = np.flatnonzero((sim < 0.9) & (a != "") & (b != ""))
@@ -82,13 +98,14 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
     -------
     pandas.DataFrame
         ``pairs`` plus, per pair: ``title`` (normalised Levenshtein similarity of the folded
-        titles), ``title_sort`` (same after sorting words), ``title_prefix`` (the shorter title,
-        of at least five words, starts the longer one), ``title_partial`` (best alignment of
+        titles; the best over alternative titles),  ``title_sort`` (same after sorting words), ``title_prefix`` (the shorter title,
+        of at least three words and 15 characters, starts the longer one), ``title_partial`` (best alignment of
         the shorter title inside the longer), ``author`` (similarity of the family-name lists),
         ``author_set`` (token-set similarity: 1 when one list contains the other),
-        ``first_author`` (code), ``journal`` (similarity, abbreviations count as 0.95),
-        ``year_diff`` (absolute difference, -1 when missing), ``volume``, ``number``,
-        ``page``, ``doi`` (codes), ``abstract`` (similarity of the first 500 characters),
+        ``first_author`` (code), ``author_count`` (code), ``journal`` (similarity, abbreviations count as 0.95),
+        ``year_diff`` (absolute difference, -1 when missing), ``year_missing`` (0, 1 or 2 sides), ``volume``, ``number``,
+        ``page`` (first pages; mangled ranges whose last pages agree count as missing),
+        ``doi`` (codes), ``abstract`` (similarity of the first 500 characters),
         ``numbers`` (code: the sets of numbers in the titles), ``part``, ``notice`` and
         ``preprint`` (True when exactly one of the two is a preprint).
     """
@@ -101,26 +118,38 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
 
     out = pairs.copy()
     ta, tb = col("n_title")
-    out["title"] = _sim(ta, tb, fuzz.ratio, workers)
+    title = _sim(ta, tb, fuzz.ratio, workers)
+    # a translated title given in brackets next to the original: compare every version
+    xa, xb = col("n_title_alt")
+    for u, v, has in ((xa, tb, xa != ""), (ta, xb, xb != ""), (xa, xb, (xa != "") & (xb != ""))):
+        if has.any():
+            title[has] = np.maximum(title[has], _sim(u[has], v[has], fuzz.ratio, workers))
+    out["title"] = title
     out["title_sort"] = _sim(ta, tb, fuzz.token_sort_ratio, workers)
+    ka, kb = col("n_title_key")
+    out["title_chars"] = np.minimum(np.char.str_len(ka.astype(str)), np.char.str_len(kb.astype(str))) if len(ka) else np.zeros(0, int)
     out["title_partial"] = _sim(ta, tb, fuzz.partial_ratio, workers)
     la = np.char.str_len(ta.astype(str)) if len(ta) else np.zeros(0, int)
     lb = np.char.str_len(tb.astype(str)) if len(tb) else np.zeros(0, int)
     short = np.where(la <= lb, ta, tb)
     long_ = np.where(la <= lb, tb, ta)
-    out["title_prefix"] = np.array([len(s.split()) >= 5 and l.startswith(s + " ")
+    out["title_prefix"] = np.array([len(s.split()) >= 3 and len(s) >= 15 and l.startswith(s + " ")
                                     for s, l in zip(short, long_)], dtype=bool)
 
     aa, ab = col("n_authors")
     out["author"] = _sim(aa, ab, fuzz.ratio, workers)
     out["author_set"] = _sim(aa, ab, fuzz.token_set_ratio, workers)
     out["first_author"] = _code(*col("n_first_author"))
+    out["author_count"] = _code(*col("n_author_count"), missing=0)
     out["journal"] = _journal_similarity(*col("n_journal"), workers)
     ya, yb = col("n_year")
     out["year_diff"] = np.where((ya > 0) & (yb > 0), np.abs(ya.astype(np.int32) - yb.astype(np.int32)), -1).astype(np.int16)
+    out["year_missing"] = ((ya == 0).astype(np.int8) + (yb == 0).astype(np.int8))
     out["volume"] = _code(*col("n_volume"))
     out["number"] = _code(*col("n_number"))
-    out["page"] = _code(*col("n_page"))
+    out["page"] = _page_code(*col("n_page"), *col("n_page_last"))
+    pa_, pb_ = col("n_page")
+    out["page_one"] = ((pa_ == "1") | (pb_ == "1")).astype(np.int8)
     out["doi"] = _code(*col("n_doi"))
     out["abstract"] = _sim(*col("n_abstract"), fuzz.ratio, workers)
     out["numbers"] = _code(*col("n_title_numbers"))

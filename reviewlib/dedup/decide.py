@@ -84,6 +84,23 @@ def _not_conflict(f, c):
     return _v(f, c) != CONFLICT
 
 
+#: A title this long (folded, without spaces) is specific enough that, with the very same
+#: author list, a one-year difference is taken as a database's publication-date variant
+#: (online-first versus issue year) rather than a recurring title such as an editorial.
+LONG_TITLE_CHARS = 40
+
+
+def _same_author_list_long_title(f):
+    return ((_v(f, "title") >= 0.95) & (_v(f, "author") >= 0.9) & (_v(f, "author_count") == EQUAL)
+            & (_v(f, "title_chars") >= LONG_TITLE_CHARS) & _container_ok(f))
+
+
+def _bibliographic(f):
+    """Same container, year, volume, issue and first page, and the same authors."""
+    return ((_v(f, "first_author") == EQUAL) & (_v(f, "author") >= 0.9) & _year_same(f) & _container_same(f)
+            & (_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL) & (_v(f, "page") == EQUAL))
+
+
 # -- vetoes ------------------------------------------------------------------------------
 
 #: Conditions under which two records are never the same work, whatever the rules say.
@@ -99,11 +116,14 @@ VETOES: tuple[tuple[Rule, bool], ...] = (
           lambda f: _v(f, "numbers") == CONFLICT), False),
     (Rule("years_apart", "years differ by more than one",
           lambda f: _v(f, "year_diff") > 1), True),
-    (Rule("year_off_by_one", "years differ by one without the same DOI or the same volume and first page",
+    (Rule("year_off_by_one", "years differ by one without the same DOI, the same volume and first page, "
+          "or a long identical title with the same author list",
           lambda f: (_v(f, "year_diff") == 1) & (_v(f, "doi") != EQUAL)
-          & ~((_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL))), True),
+          & ~((_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)) & ~_same_author_list_long_title(f)), True),
     (Rule("pages_differ", "first pages differ and the DOI does not confirm the match",
           lambda f: (_v(f, "page") == CONFLICT) & (_v(f, "doi") != EQUAL)), False),
+    (Rule("issues_differ", "issue numbers differ and the DOI does not confirm the match",
+          lambda f: (_v(f, "number") == CONFLICT) & (_v(f, "doi") != EQUAL)), False),
     (Rule("volumes_differ", "volumes differ and the DOI does not confirm the match",
           lambda f: (_v(f, "volume") == CONFLICT) & (_v(f, "doi") != EQUAL)), False),
 )
@@ -125,9 +145,27 @@ DUPLICATE_RULES: tuple[Rule, ...] = (
     Rule("ti90_au90_yr_ct_vl_pg", "titles >= 0.90, authors agree, same year, container, volume and first page",
          lambda f: _title(f, 0.90) & _authors_strong(f) & _year_same(f) & _container_same(f)
          & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
+    Rule("ti100_au90_yr_vl_nr", "identical titles, authors agree, same year, volume and issue (container names may be translated)",
+         lambda f: (_v(f, "title") >= 0.999) & _authors_strong(f) & _year_same(f)
+         & (_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL)),
+    Rule("ti95_au90_vl_pg", "titles >= 0.95, authors agree, same volume and first page (year may be off by one)",
+         lambda f: _title(f, 0.95) & _authors_strong(f) & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
+    Rule("ti95_fa_yr_ct_vl_pg", "titles >= 0.95, same first author, year, container, volume and first page",
+         lambda f: _title(f, 0.95) & (_v(f, "first_author") == EQUAL) & _year_same(f) & _container_same(f)
+         & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
     Rule("tiprefix_au90_yr_ct_pg", "one title is the other without its subtitle; authors, year, container and first page agree",
          lambda f: _v(f, "title_prefix") & _authors_strong(f) & _year_same(f) & _container_ok(f)
          & (_v(f, "page") == EQUAL)),
+    Rule("bib_au90_yr_ct_vl_nr_pg", "authors, year, container, volume, issue and first page agree; titles may be "
+         "translations (first page 1 needs titles >= 0.80: some journals restart pages for every article)",
+         lambda f: _bibliographic(f) & ((_v(f, "title_partial") >= 0.8) | (_v(f, "page_one") == 0))),
+    Rule("ti95_au90_yr1", "titles >= 0.95 and at least 40 characters, the same author list, years one apart",
+         lambda f: _same_author_list_long_title(f) & (_v(f, "year_diff") == 1)),
+    Rule("ti95_au90_noyr_ct", "titles >= 0.95, authors agree, year missing on exactly one side, compatible container",
+         lambda f: _title(f, 0.95) & _authors_strong(f) & (_v(f, "year_missing") == 1) & _container_ok(f)),
+    Rule("ti95_au90_ct_vl|pg", "titles >= 0.95, authors agree, no years, compatible container, same volume or first page",
+         lambda f: _title(f, 0.95) & _authors_strong(f) & (_v(f, "year_missing") == 2) & _container_ok(f)
+         & ((_v(f, "volume") == EQUAL) | (_v(f, "page") == EQUAL))),
 )
 
 #: Pairs worth a reviewer's look when no duplicate rule fired and no hard veto applies.

@@ -97,35 +97,52 @@ def normalize_doi(values: pd.Series) -> pd.Series:
     return s
 
 
+#: A segment that holds only initials: "R E", "D.W.", "M. K.", "A.-K.", "Th".
+_INITIALS = re.compile(r"(?:[A-Z][a-z]?\.?\s*-?\s*){1,4}")
+_ET_AL = {"others", "et al", "et al.", "etal"}
+
+
+def _family(person: str) -> str:
+    """Family name of one person written "Family, Given", "Given Family" or "Family GI"."""
+    if "," in person:
+        family = person.split(",", 1)[0]
+    else:
+        tokens = person.split()
+        if len(tokens) > 1 and re.fullmatch(r"(?:[A-Z]\.?-?){1,4}", tokens[-1]):
+            family = " ".join(tokens[:-1])            # "Zuna RE", "Kibler E."
+        else:
+            family = tokens[-1] if tokens else ""     # "R. E. Zuna", "Carla E. Brodley"
+    words = [w for w in family.lower().split() if w]
+    words = [w for w in words if w not in _PARTICLES] or words
+    return re.sub(r"[\W_]+", "", words[-1]) if words else ""
+
+
 def _family_names(author: str) -> str:
-    """Space-joined folded family names of an author string (one call per distinct string)."""
+    """Space-joined folded family names of an author string (one call per distinct string).
+
+    Handles BibTeX ("Zuna, R E and Wang, S S"), citation styles ("Aha, D.W., Kibler, D. and
+    Albert, M.K."; "C. E. Brodley & P. E. Utgoff") and Vancouver ("Zuna RE, Wang SS").
+    """
     a = author.strip()
     if not a:
         return ""
-    if re.search(r"\band\b|&|;", a):
-        people = re.split(r"\s*(?:\band\b|&|;)\s*", a)
-    elif a.count(",") >= 2 or (a.count(",") == 1 and re.match(r"^[^,]+ [A-Z]{1,3},", a)):
-        people = a.split(",")          # Vancouver style: "Zuna RE, Wang SS"
-    else:
-        people = [a]
     out = []
-    for person in people:
-        person = person.strip(" .,")
-        if not person or person.lower() in {"others", "et al", "et al."}:
+    for piece in re.split(r"\s*(?:\band\b|&|;)\s*", a):
+        segs = [x.strip(" .:") for x in piece.split(",")]
+        segs = [x for x in segs if x and x.lower() not in _ET_AL]
+        if not segs:
             continue
-        if "," in person:              # "Family, Given"
-            family = person.split(",", 1)[0]
-        else:
-            tokens = person.split()
-            if len(tokens) > 1 and re.fullmatch(r"(?:[A-Z]\.?-?){1,4}", tokens[-1]):
-                family = " ".join(tokens[:-1])       # "Zuna RE"
-            else:
-                family = tokens[-1] if tokens else ""  # "R. E. Zuna"
-        words = [w for w in re.split(r"[\W_]+", family.lower()) if w]
-        words = [w for w in words if w not in _PARTICLES] or words
-        if words:
-            out.append(words[-1])
-    return " ".join(out)
+        if len(segs) == 2 and not re.match(r"^[^\s]+ [A-Z]{1,3}$", segs[0]):
+            out.append(_family(segs[0]))             # "Family, Given"
+            continue
+        expect_name = True                           # walk: name [initials] name [initials] ...
+        for seg in segs:
+            if not expect_name and _INITIALS.fullmatch(seg):
+                expect_name = True
+                continue
+            out.append(_family(seg))
+            expect_name = False
+    return " ".join(x for x in out if x)
 
 
 def family_names(authors: pd.Series) -> pd.Series:
@@ -149,9 +166,55 @@ def _digits(values: pd.Series) -> pd.Series:
 
 
 def first_page(values: pd.Series) -> pd.Series:
-    """First page or article number: "288-297" -> "288", "e0123" -> "e123", "S12" -> "s12"."""
-    s = values.astype(str).str.lower().str.extract(r"([a-z]?)0*(\d+)", expand=True).fillna("")
-    return (s[0] + s[1]).where(s[1] != "", "")
+    """First page or article number: "288-297" -> "288", "e0123" -> "e123", "iii-xi" -> "iii".
+
+    A string without digits that starts with a Roman numeral gives that numeral (front
+    matter such as editorials on pages iii-xi).
+    """
+    low = values.astype(str).str.lower().str.strip()
+    s = low.str.extract(r"([a-z]?)0*(\d+)", expand=True).fillna("")
+    # a range wins over a lone number before it ("2, pp. 524-532": volume 2, pages 524-532)
+    rng = low.str.extract(r"([a-z]?)0*(\d+)\s*(?:-+|\u2013|\u2014|\s)\s*[a-z]?\d+", expand=True)
+    s = s.where(rng[1].isna(), rng.fillna(""))
+    roman = low.str.extract(r"^([ivxlc]+)\b", expand=False).fillna("")
+    return (s[0] + s[1]).where(s[1] != "", roman)
+
+
+def last_page(values: pd.Series) -> pd.Series:
+    """Digits of the last page ("288-297" -> "297"; abbreviated "125-8" -> "8"); "" if none."""
+    s = values.astype(str).str.extract(r"[-\u2013\u2014]+\s*[A-Za-z]?0*(\d+)\s*\W*$", expand=False)
+    return s.fillna("")
+
+
+def split_title(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Separate a title from the bracketed notes databases append to it.
+
+    Trailing segments in square or round brackets are removed from the title (up to three):
+    notes such as "[Review] [45 refs]", "(Provisional abstract)", "[Erratum appears in ...]"
+    are dropped, a bracket of four or more words that is not such a note is kept as an
+    alternative title (usually the original-language title given with a translation), other
+    brackets stay in the title, and "[Retracted]" marks the record as a retraction.
+
+    Returns
+    -------
+    main, alternative, retracted : pandas.Series
+        Raw main title, raw alternative title ("" if none) and a boolean flag.
+    """
+    main = values.astype(str).str.strip()
+    alt = pd.Series("", index=values.index, dtype=object).astype(str)
+    retracted = pd.Series(False, index=values.index)
+    note = r"^(?:review|abstract|english abstract|provisional abstract|article|editorial|letter|comment|see |erratum|errata|corrected|published|retracted|\d+ refs?|careers?|in press|epub)"
+    for _ in range(3):
+        m = main.str.extract(r"^(?P<head>.*\S)\s*(?:\[(?P<sq>[^\[\]]*)\]|\((?P<rd>[^()]*)\))\s*[.*]*$", expand=True)
+        has = m["head"].notna() & (m["head"].str.len() >= 10)
+        inner = m["sq"].fillna(m["rd"]).fillna("").str.strip()
+        lower = inner.str.lower()
+        is_note = lower.str.contains(note, regex=True)
+        retracted |= has & lower.str.contains("retract", regex=False)
+        take_alt = has & ~is_note & (inner.str.count(r"\S+") >= 4) & (alt == "")
+        alt = alt.where(~take_alt, inner)
+        main = main.where(~(has & (is_note | take_alt)), m["head"].fillna(""))
+    return main, alt, retracted
 
 
 def prepare(frame: pd.DataFrame) -> pd.DataFrame:
@@ -181,20 +244,19 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     df = df.fillna("")
     df = df.sort_values(F.ID, kind="stable").reset_index(drop=True)
 
-    # drop a trailing bracketed note some databases append, e.g. "[Review]" or "(Abstract)"
-    raw = df[F.TITLE].str.replace(r"\s*[\[(](?:review|abstract|article|editorial|letter|english abstract)[\])]\s*\.?$",
-                                  "", regex=True, case=False)
-    title = fold_text(raw)
+    main, alt, retracted = split_title(df[F.TITLE])
+    title = fold_text(main)
     df["n_title"] = title
+    df["n_title_alt"] = fold_text(alt)
     df["n_title_key"] = title.str.replace(" ", "", regex=False)
-    df["n_title_numbers"] = title.str.findall(r"\b\d+\b").str.join(" ").fillna("")
+    df["n_title_numbers"] = title.str.findall(r"\d+").map(lambda xs: " ".join(sorted(set(x.lstrip("0") or "0" for x in xs)))).astype(str)
 
     names = family_names(df[F.AUTHOR])
     df["n_authors"] = names
     df["n_first_author"] = names.str.split(" ", n=1).str[0].fillna("")
     df["n_author_count"] = names.str.count(" ").add(1).where(names != "", 0).astype(np.int32)
 
-    year = df[F.YEAR].str.extract(r"\b((?:1[5-9]|20)\d\d)\b", expand=False).fillna("0")
+    year = df[F.YEAR].str.extract(r"(?<!\d)((?:1[5-9]|20)\d\d)(?!\d)", expand=False).fillna("0")
     df["n_year"] = year.astype(np.int32)
 
     journal = fold_text(df[F.JOURNAL])
@@ -203,16 +265,18 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     df["n_volume"] = _digits(df[F.VOLUME])
     df["n_number"] = _digits(df[F.NUMBER])
     df["n_page"] = first_page(df[F.PAGES])
+    df["n_page_last"] = last_page(df[F.PAGES])
     doi = normalize_doi(df[F.DOI])
     from_url = normalize_doi(df[F.URL].where(df[F.URL].str.contains("doi", case=False, regex=False), ""))
     df["n_doi"] = doi.where(doi != "", from_url)
     df["n_abstract"] = fold_text(df[F.ABSTRACT].str.slice(0, 600)).str.slice(0, 500)
 
-    part = title.str.extract(_PART, expand=False).fillna("")
+    part = fold_text(df[F.TITLE]).str.extract(_PART, expand=False).fillna("")
     df["n_part"] = part.map(lambda p: _PART_NORMAL.get(p, p))
     notice = pd.Series("", index=df.index, dtype=object)
     for kind, pattern in reversed(_NOTICE_FOLDED):
         notice = notice.where(~title.str.contains(pattern, regex=True), kind)
+    notice = notice.where(~retracted | (notice != ""), "retraction")
     df["n_notice"] = notice.astype(str)
     venue = fold_text(df[F.JOURNAL] + " " + df[F.ENTRYTYPE])
     df["n_preprint"] = (venue.str.contains(_PREPRINT_VENUE, regex=True)
