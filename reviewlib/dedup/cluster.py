@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from reviewlib.dedup.compare import pages_compatible
+
 #: Two records whose folded titles are less similar than this never share a cluster,
 #: whatever chain of pairs connects them (Levenshtein ratio, 0-1).
 MIN_TITLE_SIMILARITY = 0.70
@@ -31,6 +33,7 @@ class _Columns:
     numbers: np.ndarray
     year: np.ndarray
     page: np.ndarray
+    page_last: np.ndarray
     volume: np.ndarray
     number: np.ndarray
     title: np.ndarray
@@ -39,7 +42,7 @@ class _Columns:
 def _columns(prep: pd.DataFrame) -> _Columns:
     return _Columns(*(prep[c].to_numpy() for c in (
         "n_doi", "n_preprint", "n_notice", "n_part", "n_title_numbers", "n_year", "n_page",
-        "n_volume", "n_number", "n_title")))
+        "n_page_last", "n_volume", "n_number", "n_title")))
 
 
 def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bool:
@@ -52,9 +55,13 @@ def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bo
 
     same_doi = (c.doi[x] != "") & (c.doi[x] == c.doi[y])
     bad = differ(c.doi) | (c.preprint[x] != c.preprint[y]) | (c.notice[x] != c.notice[y])
-    bad |= differ(c.part) | differ(c.numbers)
+    page = differ(c.page)
+    for t in np.flatnonzero(page):
+        page[t] = not pages_compatible(c.page[x[t]], c.page[y[t]], c.page_last[x[t]], c.page_last[y[t]])
+    same_spot = (c.volume[x] != "") & (c.volume[x] == c.volume[y]) & (c.page[x] != "") & (c.page[x] == c.page[y])
+    bad |= differ(c.part) | (differ(c.numbers) & ~same_spot)
     bad |= (c.year[x] > 0) & (c.year[y] > 0) & (np.abs(c.year[x].astype(np.int32) - c.year[y].astype(np.int32)) > 1)
-    bad |= (differ(c.page) | differ(c.volume) | differ(c.number)) & ~same_doi
+    bad |= (page | differ(c.volume) | differ(c.number)) & ~same_doi
     if bad.any():
         return True
     if min_title > 0:

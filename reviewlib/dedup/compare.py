@@ -54,18 +54,32 @@ def abbreviation_of(short: str, long: str) -> bool:
     return True
 
 
-def _page_code(fa: np.ndarray, fb: np.ndarray, la: np.ndarray, lb: np.ndarray) -> np.ndarray:
-    """First pages: equal, conflicting, or missing/unusable.
+def pages_compatible(first_a: str, first_b: str, last_a: str, last_b: str) -> bool:
+    """Whether two different first pages may still describe the same article.
 
-    Different first pages are not a conflict when the last pages are consistent (one ends
-    with the digits of the other): exports mangle page ranges ("S109-S112" as "Suppl-12",
-    "125-128" as "2-8"), and the end of the range usually survives.
+    Exports mangle page ranges ("S109-S112" as "Suppl-12", "125-128" as "2-8"), give only
+    the last page ("488" for "487-488"), or use an electronic article number ("e12724",
+    "c1804") where another database has print pages. Such pairs are treated as missing
+    pages, not as a conflict: the last pages agree (one ends with the digits of the other),
+    a lone page equals the other's first or last page, or exactly one side is an article
+    number with a letter prefix.
     """
+    if last_a and last_b and (last_a.endswith(last_b) or last_b.endswith(last_a)):
+        return True
+    if not last_a and first_a in (first_b, last_b):
+        return True
+    if not last_b and first_b in (first_a, last_a):
+        return True
+    letter_a = first_a[:1].isalpha() and first_a[1:].isdigit()
+    letter_b = first_b[:1].isalpha() and first_b[1:].isdigit()
+    return letter_a != letter_b
+
+
+def _page_code(fa: np.ndarray, fb: np.ndarray, la: np.ndarray, lb: np.ndarray) -> np.ndarray:
+    """First pages: equal, conflicting, or missing/unusable (see :func:`pages_compatible`)."""
     code = _code(fa, fb)
-    todo = np.flatnonzero(code == CONFLICT)
-    for t in todo:
-        x, y = la[t], lb[t]
-        if x and y and (x.endswith(y) or y.endswith(x)):
+    for t in np.flatnonzero(code == CONFLICT):
+        if pages_compatible(fa[t], fb[t], la[t], lb[t]):
             code[t] = MISSING
     return code
 

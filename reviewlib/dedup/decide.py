@@ -95,6 +95,12 @@ def _same_author_list_long_title(f):
             & (_v(f, "title_chars") >= LONG_TITLE_CHARS) & _container_ok(f))
 
 
+def _same_volume(f):
+    """Close titles and authors in the same volume of the same container, pages not conflicting."""
+    return (_title(f, 0.95) & _authors_strong(f) & _container_same(f) & (_v(f, "volume") == EQUAL)
+            & (_v(f, "page") != CONFLICT))
+
+
 def _bibliographic(f):
     """Same container, year, volume, issue and first page, and the same authors."""
     return ((_v(f, "first_author") == EQUAL) & (_v(f, "author") >= 0.9) & _year_same(f) & _container_same(f)
@@ -112,14 +118,16 @@ VETOES: tuple[tuple[Rule, bool], ...] = (
     (Rule("notice", "an erratum, correction, retraction or expression of concern is never the article it is about",
           lambda f: _v(f, "notice")), False),
     (Rule("part_differs", "different parts of a series (Part I / Part II)", lambda f: _v(f, "part") == CONFLICT), False),
-    (Rule("title_numbers_differ", "the titles contain different numbers (years, study numbers, volumes)",
-          lambda f: _v(f, "numbers") == CONFLICT), False),
+    (Rule("title_numbers_differ", "the titles contain different numbers (years, study numbers, volumes), "
+          "unless year, volume and first page all agree (then a typo is the likelier explanation)",
+          lambda f: (_v(f, "numbers") == CONFLICT) & ~(_year_same(f) & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL))), False),
     (Rule("years_apart", "years differ by more than one",
           lambda f: _v(f, "year_diff") > 1), True),
     (Rule("year_off_by_one", "years differ by one without the same DOI, the same volume and first page, "
           "or a long identical title with the same author list",
           lambda f: (_v(f, "year_diff") == 1) & (_v(f, "doi") != EQUAL)
-          & ~((_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)) & ~_same_author_list_long_title(f)), True),
+          & ~((_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)) & ~_same_author_list_long_title(f)
+          & ~_same_volume(f)), True),
     (Rule("pages_differ", "first pages differ and the DOI does not confirm the match",
           lambda f: (_v(f, "page") == CONFLICT) & (_v(f, "doi") != EQUAL)), False),
     (Rule("issues_differ", "issue numbers differ and the DOI does not confirm the match",
@@ -161,6 +169,9 @@ DUPLICATE_RULES: tuple[Rule, ...] = (
          lambda f: _bibliographic(f) & ((_v(f, "title_partial") >= 0.8) | (_v(f, "page_one") == 0))),
     Rule("ti95_au90_yr1", "titles >= 0.95 and at least 40 characters, the same author list, years one apart",
          lambda f: _same_author_list_long_title(f) & (_v(f, "year_diff") == 1)),
+    Rule("ti95_au90_ct_vl", "titles >= 0.95, authors agree, same container and volume, pages not conflicting "
+         "(year may be off by one: online-first versus issue year)",
+         lambda f: _same_volume(f) & (_v(f, "year_diff") <= 1)),
     Rule("ti95_au90_noyr_ct", "titles >= 0.95, authors agree, year missing on exactly one side, compatible container",
          lambda f: _title(f, 0.95) & _authors_strong(f) & (_v(f, "year_missing") == 1) & _container_ok(f)),
     Rule("ti95_au90_ct_vl|pg", "titles >= 0.95, authors agree, no years, compatible container, same volume or first page",

@@ -99,6 +99,8 @@ def normalize_doi(values: pd.Series) -> pd.Series:
 
 #: A segment that holds only initials: "R E", "D.W.", "M. K.", "A.-K.", "Th".
 _INITIALS = re.compile(r"(?:[A-Z][a-z]?\.?\s*-?\s*){1,4}")
+#: Generational suffixes written after the family name ("Wright Jr., T C").
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _ET_AL = {"others", "et al", "et al.", "etal"}
 
 
@@ -112,8 +114,8 @@ def _family(person: str) -> str:
             family = " ".join(tokens[:-1])            # "Zuna RE", "Kibler E."
         else:
             family = tokens[-1] if tokens else ""     # "R. E. Zuna", "Carla E. Brodley"
-    words = [w for w in family.lower().split() if w]
-    words = [w for w in words if w not in _PARTICLES] or words
+    words = [w for w in family.lower().replace(".", " ").split() if w]
+    words = [w for w in words if w not in _PARTICLES and w not in _SUFFIXES] or words
     return re.sub(r"[\W_]+", "", words[-1]) if words else ""
 
 
@@ -245,6 +247,8 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     df = df.sort_values(F.ID, kind="stable").reset_index(drop=True)
 
     main, alt, retracted = split_title(df[F.TITLE])
+    # "10 000 women" and "10,000 women" are one number
+    main = main.str.replace(r"(?<=\d)[ ,\u2009\u202f](?=\d{3}\b)", "", regex=True)
     title = fold_text(main)
     df["n_title"] = title
     df["n_title_alt"] = fold_text(alt)
