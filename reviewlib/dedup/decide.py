@@ -158,6 +158,10 @@ DUPLICATE_RULES: tuple[Rule, ...] = (
          & (_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL)),
     Rule("ti95_au90_vl_pg", "titles >= 0.95, authors agree, same volume and first page (year may be off by one)",
          lambda f: _title(f, 0.95) & _authors_strong(f) & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
+    Rule("ti95_yr_ct_vl_pg", "titles >= 0.95 and the same year, container, volume and first page: the same "
+         "article even when the author lists disagree (group authors, swapped given and family names)",
+         lambda f: _title(f, 0.95) & _year_same(f) & _container_same(f) & (_v(f, "volume") == EQUAL)
+         & (_v(f, "page") == EQUAL)),
     Rule("ti95_fa_yr_ct_vl_pg", "titles >= 0.95, same first author, year, container, volume and first page",
          lambda f: _title(f, 0.95) & (_v(f, "first_author") == EQUAL) & _year_same(f) & _container_same(f)
          & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),

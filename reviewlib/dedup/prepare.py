@@ -109,7 +109,7 @@ def _family(person: str) -> str:
     if "," in person:
         family = person.split(",", 1)[0]
     else:
-        tokens = person.split()
+        tokens = [t for t in person.split() if t.lower().strip(".") not in _SUFFIXES] or person.split()
         if len(tokens) > 1 and re.fullmatch(r"(?:[A-Z]\.?-?){1,4}", tokens[-1]):
             family = " ".join(tokens[:-1])            # "Zuna RE", "Kibler E."
         else:
