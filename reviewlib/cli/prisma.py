@@ -1,0 +1,54 @@
+"""``reviewlib prisma [DIR] [--json] [--csv FILE] [--svg FILE] [--png FILE]``.
+
+The screening folder is checked first, exactly as ``reviewlib screen check`` does; any
+problem (or a failed identity between boxes) is printed as ``path:line:column: message``
+and the command exits 1 without writing anything. Outputs are generated files: an existing
+one is replaced, atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from reviewlib.prisma import prisma_counts, save, write_template
+from reviewlib.screening import check_folder
+from reviewlib.errors import InputError
+
+
+def _run(args) -> int:
+    folder, problems = check_folder(args.dir)
+    if problems:
+        raise InputError(problems)
+    counts = prisma_counts(folder)
+    for path in (args.csv, args.svg, args.png):
+        if path and path.endswith("/"):
+            raise InputError.at(path, None, "a file name is needed, not a folder")
+    written = []
+    if args.csv:
+        written.append(write_template(counts, args.csv))
+    if args.svg:
+        written.append(save(counts, args.svg))
+    if args.png:
+        written.append(save(counts, args.png, dpi=args.dpi))
+    if args.json or not written:
+        print(json.dumps(counts.to_dict(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add ``prisma`` to the ``reviewlib`` command."""
+    p = subparsers.add_parser(
+        "prisma", help="PRISMA 2020 counts (JSON, PRISMA2020 CSV template) and flow diagram",
+        description="Count every PRISMA 2020 box from the screening folder; print JSON, write "
+                    "the PRISMA2020 R package's CSV template and the flow diagram.")
+    p.add_argument("dir", nargs="?", default="screening", metavar="DIR",
+                   help="screening folder (default: screening)")
+    p.add_argument("--json", action="store_true",
+                   help="print the counts as JSON (the default when no file is asked for)")
+    p.add_argument("--csv", metavar="FILE", help="write the PRISMA2020 R template CSV")
+    p.add_argument("--svg", metavar="FILE", help="write the flow diagram as SVG")
+    p.add_argument("--png", metavar="FILE", help="write the flow diagram as PNG")
+    p.add_argument("--dpi", type=int, default=200, help="PNG resolution (default 200)")
+    p.set_defaults(func=_run)
+    return p

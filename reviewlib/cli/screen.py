@@ -1,0 +1,110 @@
+"""``reviewlib screen check|status|conflicts [DIR]``: validate screening files, show progress.
+
+``check`` reads everything and writes nothing; it prints every problem as
+``path:line:column: message`` and exits 1, or exits 0 when the folder is clean (notes about
+accepted quirks such as a BOM or ``;`` delimiters go to stderr only with ``-v``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import sys
+
+import pandas as pd
+
+from reviewlib.screening import agreement, check_folder, conflicts, progress
+from reviewlib.screening import layout as L
+
+log = logging.getLogger("reviewlib")
+
+
+def _check(args) -> int:
+    folder, problems = check_folder(args.dir)
+    for note in folder.notes:
+        log.info("%s", note)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s) in {args.dir}", file=sys.stderr)
+        return 1
+    print(f"{args.dir}: OK ({len(folder.records)} records after deduplication, "
+          f"{len(folder.decisions)} decision file(s))", file=sys.stderr)
+    return 0
+
+
+def _fmt(x: float, digits: int = 3) -> str:
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
+
+
+def _status(args) -> int:
+    folder, problems = check_folder(args.dir)
+    if problems:
+        for p in problems:
+            print(p)
+        print(f"{len(problems)} problem(s) in {args.dir}; run 'reviewlib screen check' "
+              "after fixing them", file=sys.stderr)
+        return 1
+    prog = progress(folder)
+    print("Progress (records at title/abstract, reports at full text)")
+    print(prog.to_string(index=False))
+    print()
+    agr = agreement(folder)
+    shown = pd.DataFrame({
+        "stage": agr["stage"], "scheme": agr["scheme"],
+        "pair": [f"{a} vs {b}" if b else f"{a} (alone)" for a, b in
+                 zip(agr["reviewer_a"], agr["reviewer_b"])],
+        "n": agr["n"], "agreement": [_fmt(x) for x in agr["agreement"]],
+        "kappa": [_fmt(x) for x in agr["kappa"]],
+        "95% CI": ["" if math.isnan(lo) else f"{lo:.3f} to {hi:.3f}"
+                   for lo, hi in zip(agr["ci_low"], agr["ci_high"])],
+        "note": agr["note"]})
+    print("Agreement (Cohen's kappa; SE of Fleiss, Cohen & Everitt 1969)")
+    print(shown.to_string(index=False) if len(shown) else "  no decisions yet")
+    for stage in L.STAGES:
+        c = conflicts(folder, stage, unresolved_only=True)
+        if len(c):
+            print()
+            print(f"Unresolved conflicts at {stage} ({len(c)}): settle them in "
+                  f"{folder.path(stage, L.CONSENSUS + '.csv')}")
+            print(c.drop(columns=["stage", "resolved", "consensus"]).to_string(index=False))
+    return 0
+
+
+def _conflicts(args) -> int:
+    folder, problems = check_folder(args.dir)
+    if problems:
+        for p in problems:
+            print(p)
+        return 1
+    stages = L.STAGES if args.stage == "all" else (args.stage,)
+    for stage in stages:
+        c = conflicts(folder, stage, unresolved_only=not args.all)
+        print(f"{stage}: {len(c)} conflict(s)")
+        if len(c):
+            print(c.drop(columns=["stage"]).to_string(index=False))
+    return 0
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add ``screen`` and its actions to the ``reviewlib`` command."""
+    parser = subparsers.add_parser(
+        "screen", help="check screening decision files; screening progress and agreement",
+        description="Check the screening folder (never writes), show progress, agreement "
+                    "and conflicts.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    for name, func, text in (
+            ("check", _check, "validate every file; print path:line:column: message"),
+            ("status", _status, "progress per stage and reviewer, agreement, open conflicts"),
+            ("conflicts", _conflicts, "records on which reviewers disagree")):
+        p = actions.add_parser(name, help=text, description=text)
+        p.add_argument("dir", nargs="?", default="screening", metavar="DIR",
+                       help="screening folder (default: screening)")
+        if name == "conflicts":
+            p.add_argument("--stage", choices=[*L.STAGES, "all"], default="all")
+            p.add_argument("--all", action="store_true",
+                           help="also list conflicts already settled by consensus")
+        p.set_defaults(func=func)
+    return parser
