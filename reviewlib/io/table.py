@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewlib.errors import InputError, Problem
-from reviewlib.io.text import read_text
+from reviewlib.io.text import DecodedText, read_text
 
 log = logging.getLogger("reviewlib")
 
@@ -411,9 +411,16 @@ def read_table(path: str | Path, *, expected: Iterable[str] | None = None) -> Ta
     >>> t.delimiter, t.encoding, len(t.rows)                        # doctest: +SKIP
     (',', 'utf-8', 60)
     """
-    decoded = read_text(path)
+    return table_from_text(read_text(path), expected=expected)
+
+
+def table_from_text(decoded: DecodedText, *, expected: Iterable[str] | None = None) -> Table:
+    """Parse an already decoded file (see :func:`reviewlib.io.text.read_text`) as a table.
+
+    Used by readers that sniff a file's content before deciding it is a table.
+    """
     table = Table(path=decoded.path, encoding=decoded.encoding, newline=decoded.newline,
-                  notes=decoded.notes, problems=decoded.problems)
+                  notes=list(decoded.notes), problems=list(decoded.problems))
     text = decoded.text
     if text is None:
         return table
