@@ -23,6 +23,10 @@ PARTICLES = frozenset({
 })
 #: Generational suffixes (BibTeX's "Jr" part).
 SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+#: Most initials one person is given in the exports we have seen ("Wardhana, E. T. D. R. W."
+#: has five); written without dots one fewer is accepted, so that an all-capital family name
+#: of six letters is not taken for initials.
+MAX_INITIALS = 6
 #: What BibTeX writes for "and further authors".
 OTHERS = "others"
 
@@ -86,12 +90,14 @@ def is_initials(token: str) -> bool:
     if not t:
         return False
     letters = re.sub(r"[.\-\s\u2010]", "", t)
-    if not letters or not letters.isalpha() or len(letters) > 4:
+    if not letters or not letters.isalpha():
         return False
     if "." in t:
+        if len(letters) > MAX_INITIALS:
+            return False
         # "K.", "T. A.", "Ch." (a two-letter initial as some languages write it)
         return all(len(w) <= 2 and w[0].isupper() for w in re.split(r"[.\-\s]+", t) if w)
-    return letters.isupper()
+    return letters.isupper() and len(letters) <= MAX_INITIALS - 1
 
 
 def _family_initials(token: str) -> Author | None:
@@ -198,6 +204,11 @@ def parse_authors(value: str | list[str] | None) -> list[Author]:
     m = re.search(r"[,;\s]*\bet\s+al\.?\s*$", text, re.IGNORECASE)
     if m:
         others, text = True, text[: m.start()]
+    # A reference list ends the author list with a full stop ("... & Okta karneli."); it is
+    # not part of the last name unless that name ends in an initial ("Sheng, M. L.").
+    last = re.search(r"(\S+)\.$", text)
+    if last and len(last.group(1).strip("(){}")) > 2 and not is_initials(last.group(0)):
+        text = text[:-1]
     items = _split_top(text, _LIST_SEP)
     authors: list[Author] = []
     for item in items:

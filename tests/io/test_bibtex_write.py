@@ -80,3 +80,14 @@ def test_record_objects_and_overwrite(tmp_path):
     with pytest.raises(OverwriteError):
         write_bibtex(recs, p)
     write_bibtex(recs, p, overwrite=True)
+
+
+def test_round_trip_of_the_whole_reference_list(tmp_path):
+    # The review's 60-entry reference list as a BibTeX file (see tests/data/io/README.md).
+    src = DATA / "review_reference_list.bib"
+    recs = read_records(src)
+    assert len(recs) == 60 and recs.notes == []
+    out = write_bibtex(recs, tmp_path / "again.bib")
+    assert entries(out) == entries(src)
+    pd.testing.assert_frame_equal(recs.frame.drop(columns="source"),
+                                  read_records(out).frame.drop(columns="source"))

@@ -12,6 +12,8 @@ from reviewlib.io import COLUMNS, READERS, read_records
 from reviewlib.records import fields
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "io"
+EXPORTS = ["scopus.ris", "scopus.csv", "wos_savedrecs.txt", "excel_semicolon.csv", "cp1252.csv",
+           "references.bib", "review_reference_list.bib"]
 
 
 def rows(recs) -> list[dict[str, str]]:
@@ -267,7 +269,6 @@ def test_fixtures_are_read_in_place_not_copied(tmp_path):
     copy = tmp_path / "exports"
     shutil.copytree(DATA, copy)
     before = sorted(p.name for p in copy.iterdir())
-    for p in copy.iterdir():
-        if p.suffix in READERS:
-            read_records(p)
+    for name in EXPORTS:
+        read_records(copy / name)
     assert sorted(p.name for p in copy.iterdir()) == before

@@ -7,6 +7,8 @@ write them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from reviewlib.records import (
@@ -193,3 +195,24 @@ def test_record_round_trip_keeps_extra_fields():
     assert Record.from_dict(d) == r
     assert set(fields.CORE) <= set(Record.field_names())
     assert Record.from_dict({"volume": None, "number": float("nan")}).to_dict()["number"] == ""
+
+
+# ------------------------------------------------------------------------------ the whole reference list
+def _apa_lists():
+    from reviewlib.io import read_table
+
+    t = read_table(Path(__file__).resolve().parents[1] / "data" / "io" / "apa_author_lists.csv")
+    t.raise_for_problems()
+    return [(r["apa_authors"], r["bibtex_authors"]) for r in t.rows]
+
+
+@pytest.mark.parametrize("apa, bibtex", _apa_lists())
+def test_every_author_list_of_the_reference_list(apa, bibtex):
+    # All 60 author lists exactly as the review prints them (APA, with '&'), against the
+    # BibTeX form of the same list typed separately.
+    assert format_authors(parse_authors(apa)) == bibtex
+    assert format_authors(parse_authors(bibtex)) == bibtex
+
+
+def test_reference_list_has_sixty_entries():
+    assert len(_apa_lists()) == 60
