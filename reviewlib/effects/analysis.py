@@ -111,7 +111,9 @@ def prepare_analysis(source: EffectsTable | str | Path, outcome: str | None = No
     -----
     Rows sharing a study and a sample are not independent (e.g. Models I-III fitted to the
     same firms); they are flagged ``shares_sample`` and a warning is logged, because pooling
-    them together would count the same participants more than once.
+    them together would count the same participants more than once. Samples are matched by
+    their label only: a subsample nested in another (Java within the full sample) is not
+    detected, so choose ``samples`` so that they do not overlap.
 
     Examples
     --------

@@ -377,40 +377,35 @@ def _p(x: float, statistic: float | None = None, df: float | None = None) -> str
 def _df_range(stat: Interval, p_iv: Interval) -> tuple[int, int] | None:
     """Smallest and largest integer df (1.._MAX_DF) whose t distribution fits the printed p.
 
-    For a fixed statistic the two-sided p falls as df grows, so the fitting df form one run.
+    For a fixed statistic the two-sided p falls as df grows, so the df that fit form one run:
+    from the first df whose smallest p (at the largest statistic) reaches down to the top of
+    the printed interval, to the last df whose largest p still reaches its bottom.
     """
-    def fits(df: int) -> bool:
-        return _p_interval(stat, df).overlaps(p_iv)
+    def p_range(df: int) -> Interval:
+        return _p_interval(stat, df)
 
-    def p_max(df: int) -> float:
-        return _p_interval(stat, df).hi
-
-    # first df whose largest p drops to the top of the printed interval or below
-    lo_df, hi_df = 1, _MAX_DF
-    if p_max(hi_df) > p_iv.hi:
+    if p_range(1).hi < p_iv.lo or p_range(_MAX_DF).lo > p_iv.hi:
         return None
-    while lo_df < hi_df:
-        mid = (lo_df + hi_df) // 2
-        if p_max(mid) <= p_iv.hi:
-            hi_df = mid
+    lo, hi = 1, _MAX_DF                      # first df with p_min <= top of printed p
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if p_range(mid).lo <= p_iv.hi:
+            hi = mid
         else:
-            lo_df = mid + 1
-    first = lo_df
-    # the first df may overshoot (p too small already): check it fits
-    candidates = [d for d in (first - 1, first) if d >= 1 and fits(d)]
-    if not candidates:
+            lo = mid + 1
+    first = lo
+    if p_range(first).hi < p_iv.lo:          # jumped over the printed interval
         return None
-    start = candidates[0]
-    lo_df, hi_df = start, _MAX_DF
-    if fits(hi_df):
-        return start, _MAX_DF
-    while lo_df + 1 < hi_df:
-        mid = (lo_df + hi_df) // 2
-        if fits(mid):
-            lo_df = mid
+    lo, hi = first, _MAX_DF                  # last df with p_max >= bottom of printed p
+    if p_range(hi).hi >= p_iv.lo:
+        return first, _MAX_DF
+    while lo + 1 < hi:
+        mid = (lo + hi) // 2
+        if p_range(mid).hi >= p_iv.lo:
+            lo = mid
         else:
-            hi_df = mid
-    return start, lo_df
+            hi = mid
+    return first, lo
 
 
 # --------------------------------------------------------------------------- stars
