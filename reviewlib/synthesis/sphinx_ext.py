@@ -1,0 +1,42 @@
+"""A small Sphinx extension the book loads (``sphinx.extra_extensions`` in ``_config.yml``).
+
+Jupyter Book 1.0.4 with sphinx-thebe 0.3.1 adds the inline script that declares
+``const THEBE_JS_URL`` (and sphinx-togglebutton's selector script) to every page twice, so each page raises "Identifier 'THEBE_JS_URL'
+has already been declared" in the browser console. This extension removes exact duplicate
+``<script>`` entries from each page's context before the page is written; scripts that
+differ in file, attributes or body are all kept, in their order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _identity(script: Any) -> tuple:
+    attributes = getattr(script, "attributes", {}) or {}
+    # A body-only script has filename None or "" depending on how it was added.
+    return (str(getattr(script, "filename", script) or ""),
+            tuple(sorted((k, str(v)) for k, v in attributes.items())))
+
+
+def dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict,
+                   doctree: Any) -> None:
+    """Keep the first of every set of identical scripts in ``context["script_files"]``."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple] = set()
+    kept = []
+    for script in scripts:
+        key = _identity(script)
+        if key not in seen:
+            seen.add(key)
+            kept.append(script)
+    scripts[:] = kept
+
+
+def setup(app: Any) -> dict:
+    """Register the handler; safe for parallel reading and writing."""
+    # Last, so that scripts other handlers add for the page are seen too.
+    app.connect("html-page-context", dedupe_scripts, priority=999)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
