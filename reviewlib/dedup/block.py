@@ -39,14 +39,15 @@ class BlockingPass:
 
 
 #: The default passes. Exact keys get a wide window (a group of identical keys is paired
-#: completely up to that size); free neighbourhoods a narrow one.
+#: completely up to that size); free neighbourhoods a narrow one. Exact-key passes come
+#: first, so a pair's ``block`` names an exact key whenever one links it.
 DEFAULT_PASSES: tuple[BlockingPass, ...] = (
     BlockingPass("doi", ("n_doi", "n_title_key"), ("n_doi",), 60),
     BlockingPass("title", ("n_title_key", "n_year"), ("n_title_key",), 60),
-    BlockingPass("title_near", ("n_title_key",), (), 6),
-    BlockingPass("title_tail", ("n_title_tail",), (), 4),
     BlockingPass("author_year", ("n_first_author", "n_year", "n_title_key"), ("n_first_author", "n_year"), 8),
     BlockingPass("author_page", ("n_first_author", "n_page", "n_title_key"), ("n_first_author", "n_page"), 8),
+    BlockingPass("title_near", ("n_title_key",), (), 6),
+    BlockingPass("title_tail", ("n_title_tail",), (), 4),
     BlockingPass("title_words", ("n_title_words",), (), 4),
 )
 

@@ -20,8 +20,12 @@ from rapidfuzz import fuzz, process
 from reviewlib.dedup.compare import pages_compatible
 
 #: Two records whose folded titles are less similar than this never share a cluster,
-#: whatever chain of pairs connects them (Levenshtein ratio, 0-1).
+#: whatever chain of pairs connects them (Levenshtein ratio, 0-1), unless one title is
+#: contained in the other (see CONTAINED_TITLE) or they share a DOI or the same volume and
+#: first page.
 MIN_TITLE_SIMILARITY = 0.70
+#: partial_ratio above which the shorter title counts as contained in the longer one.
+CONTAINED_TITLE = 0.90
 
 
 @dataclass
@@ -37,12 +41,14 @@ class _Columns:
     volume: np.ndarray
     number: np.ndarray
     title: np.ndarray
+    title_full: np.ndarray
 
 
 def _columns(prep: pd.DataFrame) -> _Columns:
+    full = (prep["n_title"] + " " + prep["n_title_alt"]).str.strip().to_numpy()
     return _Columns(*(prep[c].to_numpy() for c in (
         "n_doi", "n_preprint", "n_notice", "n_part", "n_title_numbers", "n_year", "n_page",
-        "n_page_last", "n_volume", "n_number", "n_title")))
+        "n_page_last", "n_volume", "n_number", "n_title")), full)
 
 
 def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bool:
@@ -66,8 +72,15 @@ def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bo
         return True
     if min_title > 0:
         sim = process.cpdist(c.title[x], c.title[y], scorer=fuzz.ratio, dtype=np.float32) / 100.0
-        if (sim < min_title).any():
-            return True
+        low = sim < min_title
+        if low.any():
+            # a subtitle dropped or a translation given in brackets: one title inside the other
+            x, y = x[low], y[low]
+            inside = process.cpdist(c.title_full[x], c.title_full[y], scorer=fuzz.partial_ratio,
+                                    dtype=np.float32) / 100.0 >= CONTAINED_TITLE
+            vouched = same_doi[low] | same_spot[low]
+            if not (inside | vouched).all():
+                return True
     return False
 
 

@@ -96,8 +96,22 @@ def _journal_similarity(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarra
     return sim
 
 
+#: Pairs whose titles are less similar than this (Levenshtein and word-sorted ratio) are not
+#: compared further unless an exact key links them (same DOI; same first author with the
+#: same year or first page) or one title starts the other. No duplicate, related or maybe
+#: rule accepts titles below 0.80 without such a key, so the filter loses no decision.
+TITLE_PREFILTER = 0.75
+
+#: Blocking passes built on exact keys: their pairs always go through the full comparison.
+EXACT_BLOCKS = ("doi", "author_year", "author_page")
+
+
 def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.DataFrame:
     """Field similarities of candidate pairs.
+
+    The titles of every pair are compared first; pairs that fail :data:`TITLE_PREFILTER`
+    and have no exact key in common are dropped (they are "different" under every rule),
+    and the other fields are compared for the remaining pairs only.
 
     Parameters
     ----------
@@ -111,26 +125,45 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
     Returns
     -------
     pandas.DataFrame
-        ``pairs`` plus, per pair: ``title`` (normalised Levenshtein similarity of the folded
-        titles; the best over alternative titles),  ``title_sort`` (same after sorting words), ``title_prefix`` (the shorter title,
-        of at least three words and 15 characters, starts the longer one), ``title_partial`` (best alignment of
-        the shorter title inside the longer), ``author`` (similarity of the family-name lists),
-        ``author_set`` (token-set similarity: 1 when one list contains the other),
-        ``first_author`` (code), ``author_count`` (code), ``journal`` (similarity, abbreviations count as 0.95),
-        ``year_diff`` (absolute difference, -1 when missing), ``year_missing`` (0, 1 or 2 sides), ``volume``, ``number``,
-        ``page`` (first pages; mangled ranges whose last pages agree count as missing),
-        ``doi`` (codes), ``abstract`` (similarity of the first 500 characters),
-        ``numbers`` (code: the sets of numbers in the titles), ``part``, ``notice`` and
-        ``preprint`` (True when exactly one of the two is a preprint).
+        The kept rows of ``pairs`` plus, per pair:
+
+        ``title``
+            normalised Levenshtein similarity (rapidfuzz ``fuzz.ratio`` / 100) of the folded
+            titles, the best over the alternative (bracketed, translated) titles too;
+        ``title_sort``
+            the same after sorting the words;
+        ``title_prefix``
+            the shorter title, of at least three words and 15 characters, starts the longer;
+        ``title_partial``
+            best alignment of the shorter title inside the longer (``fuzz.partial_ratio``);
+        ``title_chars``
+            length of the shorter folded title without spaces;
+        ``author``, ``author_set``
+            similarity of the family-name lists, as strings and as token sets (1 when one
+            list contains the other);
+        ``first_author``, ``author_count``
+            codes (equal / conflict / missing);
+        ``journal``
+            similarity of the folded container names; an ISO-4 style abbreviation of the
+            other counts as 0.95;
+        ``year_diff``, ``year_missing``
+            absolute difference (-1 when a year is missing) and how many sides miss it;
+        ``volume``, ``number``, ``page``, ``doi``
+            codes; different first pages that :func:`pages_compatible` explains count as
+            missing; ``page_one`` flags a first page "1";
+        ``numbers``, ``part``
+            codes for the numbers in the titles and the "Part N" marker;
+        ``notice``, ``preprint``
+            True when the two records differ in notice kind (erratum, retraction, ...) or
+            in being a preprint.
     """
     i = pairs["i"].to_numpy(np.int64)
     j = pairs["j"].to_numpy(np.int64)
 
-    def col(name):
+    def col(name, ii=None, jj=None):
         v = prep[name].to_numpy()
-        return v[i], v[j]
+        return v[i if ii is None else ii], v[j if jj is None else jj]
 
-    out = pairs.copy()
     ta, tb = col("n_title")
     title = _sim(ta, tb, fuzz.ratio, workers)
     # a translated title given in brackets next to the original: compare every version
@@ -138,17 +171,28 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
     for u, v, has in ((xa, tb, xa != ""), (ta, xb, xb != ""), (xa, xb, (xa != "") & (xb != ""))):
         if has.any():
             title[has] = np.maximum(title[has], _sim(u[has], v[has], fuzz.ratio, workers))
-    out["title"] = title
-    out["title_sort"] = _sim(ta, tb, fuzz.token_sort_ratio, workers)
-    ka, kb = col("n_title_key")
-    out["title_chars"] = np.minimum(np.char.str_len(ka.astype(str)), np.char.str_len(kb.astype(str))) if len(ka) else np.zeros(0, int)
-    out["title_partial"] = _sim(ta, tb, fuzz.partial_ratio, workers)
-    la = np.char.str_len(ta.astype(str)) if len(ta) else np.zeros(0, int)
-    lb = np.char.str_len(tb.astype(str)) if len(tb) else np.zeros(0, int)
-    short = np.where(la <= lb, ta, tb)
-    long_ = np.where(la <= lb, tb, ta)
-    out["title_prefix"] = np.array([len(s.split()) >= 3 and len(s) >= 15 and l.startswith(s + " ")
-                                    for s, l in zip(short, long_)], dtype=bool)
+    title_sort = _sim(ta, tb, fuzz.token_sort_ratio, workers)
+    la, lb = col("n_title_len")
+    swap = la > lb
+    short = np.where(swap, tb, ta)
+    long_ = np.where(swap, ta, tb)
+    prefix = np.zeros(len(i), dtype=bool)
+    maybe_prefix = np.flatnonzero((np.minimum(la, lb) >= 15) & (la != lb))
+    for t in maybe_prefix:
+        s_ = short[t]
+        prefix[t] = s_.count(" ") >= 2 and long_[t].startswith(s_ + " ")
+    exact = pairs["block"].isin(EXACT_BLOCKS).to_numpy()
+    keep = (title >= TITLE_PREFILTER) | (title_sort >= TITLE_PREFILTER) | prefix | exact
+    k = np.flatnonzero(keep)
+    i, j = i[k], j[k]
+    out = pairs.iloc[k].reset_index(drop=True)
+    out["title"] = title[k]
+    out["title_sort"] = title_sort[k]
+    out["title_prefix"] = prefix[k]
+    ta, tb, short, long_ = ta[k], tb[k], short[k], long_[k]
+    out["title_partial"] = _sim(short, long_, fuzz.partial_ratio, workers)
+    ka, kb = col("n_title_len")
+    out["title_chars"] = np.minimum(ka, kb)
 
     aa, ab = col("n_authors")
     out["author"] = _sim(aa, ab, fuzz.ratio, workers)
@@ -161,11 +205,10 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
     out["year_missing"] = ((ya == 0).astype(np.int8) + (yb == 0).astype(np.int8))
     out["volume"] = _code(*col("n_volume"))
     out["number"] = _code(*col("n_number"))
-    out["page"] = _page_code(*col("n_page"), *col("n_page_last"))
     pa_, pb_ = col("n_page")
+    out["page"] = _page_code(pa_, pb_, *col("n_page_last"))
     out["page_one"] = ((pa_ == "1") | (pb_ == "1")).astype(np.int8)
     out["doi"] = _code(*col("n_doi"))
-    out["abstract"] = _sim(*col("n_abstract"), fuzz.ratio, workers)
     out["numbers"] = _code(*col("n_title_numbers"))
     out["part"] = _code(*col("n_part"))
     na, nb = col("n_notice")

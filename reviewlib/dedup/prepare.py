@@ -151,6 +151,10 @@ def split_title(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     alt = pd.Series("", index=values.index, dtype=object).astype(str)
     retracted = pd.Series(False, index=values.index)
     note = r"^(?:review|abstract|english abstract|provisional abstract|article|editorial|letter|comment|see |erratum|errata|corrected|published|retracted|\d+ refs?|careers?|in press|epub)"
+    # a note cut off by a length limit: "... .[Erratum appears in Lancet Oncol. 201"
+    cut = main.str.extract(r"^(?P<head>.*\S)\s*\[(?P<inner>[^\[\]]*)$", expand=True)
+    cut_note = cut["head"].notna() & cut["inner"].fillna("").str.lower().str.contains(note, regex=True)
+    main = main.where(~cut_note, cut["head"].fillna(""))
     for _ in range(3):
         m = main.str.extract(r"^(?P<head>.*\S)\s*(?:\[(?P<sq>[^\[\]]*)\]|\((?P<rd>[^()]*)\))\s*[.*]*$", expand=True)
         has = m["head"].notna() & (m["head"].str.len() >= 10)
@@ -180,7 +184,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         ``n_title`` (folded), ``n_title_key`` (folded without spaces), ``n_authors``
         (family names), ``n_first_author``, ``n_author_count``, ``n_year`` (int, 0 when
         missing), ``n_journal`` (folded, small words removed), ``n_volume``, ``n_number``,
-        ``n_page`` (first page), ``n_doi``, ``n_abstract`` (first 500 folded characters),
+        ``n_page`` (first page), ``n_doi``,
         ``n_title_numbers`` (numbers in the title), ``n_part`` ("Part II" -> "2"),
         ``n_notice`` (erratum / retraction / concern / ""), ``n_preprint`` (bool).
     """
@@ -198,6 +202,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     df["n_title"] = title
     df["n_title_alt"] = fold_text(alt)
     df["n_title_key"] = title.str.replace(" ", "", regex=False)
+    df["n_title_len"] = df["n_title_key"].str.len().astype(np.int32)
     df["n_title_numbers"] = title.str.findall(r"\d+").map(lambda xs: " ".join(sorted(set(x.lstrip("0") or "0" for x in xs)))).astype(str)
 
     names = family_names(df[F.AUTHOR])
@@ -218,7 +223,6 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     doi = normalize_doi(df[F.DOI])
     from_url = normalize_doi(df[F.URL].where(df[F.URL].str.contains("doi", case=False, regex=False), ""))
     df["n_doi"] = doi.where(doi != "", from_url)
-    df["n_abstract"] = fold_text(df[F.ABSTRACT].str.slice(0, 600)).str.slice(0, 500)
 
     part = fold_text(df[F.TITLE]).str.extract(_PART, expand=False).fillna("")
     df["n_part"] = part.map(lambda p: _PART_NORMAL.get(p, p))
