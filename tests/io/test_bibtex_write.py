@@ -72,11 +72,12 @@ def test_keys_are_made_valid_and_unique(tmp_path):
 
 
 def test_record_objects_and_overwrite(tmp_path):
-    recs = [Record(id="hasim2022tiktok", entrytype="article", title="Tiktok Social Media as a Means of Small and Medium Business Promotion",
-                   author="Hasim, H. and Sherlina, L.", year="2022", journal="Journal of World Science", volume="1",
-                   number="1", pages="1--14", doi="10.58344/jws.v1i1.1", extra={"note": "hand entered"})]
+    recs = [Record(id="benardi2023role", entrytype="inproceedings",
+                   title="The Role Of Financial Literacy On MSMEs : A Qualitative Investigation",
+                   author="Benardi and Yulianti, G. and Kasih, E. and Qalbia, F.", year="2023",
+                   volume="1", number="2", pages="277--284", extra={"note": "hand entered"})]
     p = write_bibtex(recs, tmp_path / "a.bib")
-    assert entries(p)["hasim2022tiktok"][1]["note"] == "hand entered"
+    assert entries(p)["benardi2023role"][1]["note"] == "hand entered"
     with pytest.raises(OverwriteError):
         write_bibtex(recs, p)
     write_bibtex(recs, p, overwrite=True)

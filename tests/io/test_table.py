@@ -15,8 +15,9 @@ from reviewlib.errors import InputError
 from reviewlib.io import EXCEL_CELL_LIMIT, read_table
 
 HEADER = "id,title,year,doi"
-CHEN = 'chen2023,"The Role of Influencers in Live Streaming E-Commerce: Influencer Trust, Attachment, and Consumer Purchase Intention",2023,10.3390/jtaer18030081'
-HUNG = "hung2022,E-Commerce Influencers in China: Dual-Route Model on Likes Shares and Sales,2022,10.1080/00913367.2021.1990811"
+# Titles are cut short; the cells only need to look like real ones (one with a comma inside).
+CHEN = 'chen2023,"The Role of Influencers in Live Streaming E-Commerce: Trust, Attachment",2023,10.3390/jtaer18030081'
+HUNG = "hung2022,E-Commerce Influencers in China: Dual-Route Model,2022,10.1080/00913367.2021.1990811"
 
 
 def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
@@ -34,7 +35,7 @@ def test_plain_utf8_csv(tmp_path):
     t = read_table(p)
     assert (t.encoding, t.delimiter, t.newline) == ("utf-8", ",", "\n")
     assert t.header == ["id", "title", "year", "doi"]
-    assert t.rows[0]["title"].endswith("Attachment, and Consumer Purchase Intention")
+    assert t.rows[0]["title"].endswith("E-Commerce: Trust, Attachment")
     assert t.rows[1]["doi"] == "10.1080/00913367.2021.1990811"
     assert t.lines == [2, 3]
     assert t.notes == [] and t.problems == []
@@ -49,7 +50,7 @@ def test_excel_utf8_bom_semicolon_crlf(tmp_path):
     # The author cell holds a ';' so Excel quotes it.
     text = ("\ufeffid;author;title;year\r\n"
             'molina2022;"Molina-Sánchez, R.; García-Pérez-de-Lema, D.";Determining factors in MSMEs success: An empirical study in Mexico;2022\r\n'
-            "hernandez2024;Hernández, V.;Digital data-driven technologies and the environmental sustainability of micro, small, and medium enterprises: Does size matter?;2024\r\n")
+            "hernandez2024;Hernández, V.;Digital data-driven technologies and the environmental sustainability;2024\r\n")
     p = write(tmp_path, "excel.csv", text)
     t = read_table(p)
     assert (t.encoding, t.delimiter, t.newline) == ("utf-8-sig", ";", "\r\n")
@@ -65,7 +66,7 @@ def test_excel_utf8_bom_semicolon_crlf(tmp_path):
 def test_cp1252_with_accents(tmp_path):
     text = ("id,author,title\r\n"
             "hernandez2024,\"Hernández, V.; Revilla, A.; Rodríguez, A.\",Does size matter?\r\n"
-            "romero2023,\"Romero-Rodriguez, L. M.; Castillo-Abdul, B.\",Toward state-of-the-art on social marketing research in user-generated content (UGC) and influencers\r\n")
+            "romero2023,\"Romero-Rodriguez, L. M.; Castillo-Abdul, B.\",Toward state-of-the-art on social marketing research\r\n")
     p = write(tmp_path, "ansi.csv", text.encode("cp1252"))
     t = read_table(p)
     assert t.encoding == "cp1252"

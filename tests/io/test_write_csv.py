@@ -15,7 +15,7 @@ def frame() -> pd.DataFrame:
     return pd.DataFrame({
         "id": ["fauzi2022", "hernandez2024", "kulkarni2024"],
         "title": [
-            "The digitalization of micro, small, and medium-sized enterprises (MSMEs): An institutional theory perspective",
+            "The digitalization of micro, small, and medium-sized enterprises (MSMEs)",
             'Digital data-driven technologies and the "environmental sustainability" of MSMEs',
             "Artificial intelligence technology readiness\nfor social sustainability",
         ],
@@ -31,8 +31,8 @@ def test_canonical_bytes(tmp_path):
     assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw
     assert raw.decode("utf-8") == (
         "id,title,author,year\n"
-        'fauzi2022,"The digitalization of micro, small, and medium-sized enterprises (MSMEs): '
-        'An institutional theory perspective","Fauzi, A. A. and Sheng, M. L.",2022\n'
+        'fauzi2022,"The digitalization of micro, small, and medium-sized enterprises (MSMEs)",'
+        '"Fauzi, A. A. and Sheng, M. L.",2022\n'
         'hernandez2024,"Digital data-driven technologies and the ""environmental '
         'sustainability"" of MSMEs","Hernández, V.",2024\n'
         'kulkarni2024,"Artificial intelligence technology readiness\nfor social sustainability",,\n'

@@ -44,10 +44,8 @@ def test_normalize_doi_rejects_non_dois(raw):
 
 # ------------------------------------------------------------------------------ title
 def test_title_key_folds_what_differs_between_exports():
-    printed = ("The Role of Influencers in Live Streaming E-Commerce: Influencer Trust, "
-               "Attachment, and Consumer Purchase Intention")
-    bibtex = ("{The Role of Influencers in Live Streaming {E-Commerce}: Influencer Trust, "
-              "Attachment, and Consumer Purchase Intention}")
+    printed = "The Role of Influencers in Live Streaming E-Commerce: Influencer Trust"
+    bibtex = "{The Role of Influencers in Live Streaming {E-Commerce}: Influencer Trust}"
     upper = printed.upper()
     assert title_key(printed) == title_key(bibtex) == title_key(upper)
     assert title_key(printed).startswith("the role of influencers in live streaming e commerce")
@@ -59,8 +57,8 @@ def test_title_key_latex_html_and_accents():
         "determining factors in msmes success an empirical study in mexico"
     assert title_key("Digital data-driven technologies &amp; <i>environmental</i> sustainability") == \
         "digital data driven technologies environmental sustainability"
-    assert title_key("Tiktok Social Media as a Means of Small and Medium Business Promotion") != \
-        title_key("Tiktok Social Media as a Means of Small and Medium Business Promotions")
+    assert title_key("Tiktok Social Media as a Means of Business Promotion") != \
+        title_key("Tiktok Social Media as a Means of Business Promotions")
     assert title_key("{\\O}rsted and {\\ss}") == "orsted and ss"
     assert title_key("") == "" and title_key(None) == ""
 
@@ -76,9 +74,8 @@ def test_strip_markup_keeps_case_and_accents():
     # BibTeX
     ("Fauzi, A. A. and Sheng, M. L.", [("Fauzi", "A. A."), ("Sheng", "M. L.")]),
     # Scopus CSV "Authors" (family + initials, ';'-joined) and its older comma-joined form
-    ("Molina-Sánchez R.; García-Pérez-de-Lema D.; López-Salazar A.; Godínez-López R.",
-     [("Molina-Sánchez", "R."), ("García-Pérez-de-Lema", "D."), ("López-Salazar", "A."),
-      ("Godínez-López", "R.")]),
+    ("Molina-Sánchez R.; García-Pérez-de-Lema D.",
+     [("Molina-Sánchez", "R."), ("García-Pérez-de-Lema", "D.")]),
     ("Chen N., Yang Y.", [("Chen", "N."), ("Yang", "Y.")]),
     # Web of Science AU (no dots) and AF (full given names)
     ("Hung, K; Tse, DK; Chan, TH", [("Hung", "K"), ("Tse", "DK"), ("Chan", "TH")]),
@@ -185,7 +182,7 @@ def test_far_years_are_not_clamped():
 
 # ------------------------------------------------------------------------------ Record
 def test_record_round_trip_keeps_extra_fields():
-    data = {"id": "fitriani2023social", "entrytype": "article", "title": "Does social media affect performance in e-commerce business? The role of customer management",
+    data = {"id": "fitriani2023social", "entrytype": "article", "title": "Does social media affect performance in e-commerce business?",
             "author": "Fitriani, Fitriani and Setiawan, Budi", "year": 2023, "journal": "Journal of Open Innovation: Technology, Market, and Complexity",
             "volume": "9", "pages": "100171", "note": "binary logistic regression", "extra": {"eprint": "x"}}
     r = Record.from_dict(data)
