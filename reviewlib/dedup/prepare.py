@@ -15,12 +15,18 @@ import numpy as np
 import pandas as pd
 
 from reviewlib.records import fields as F
-from reviewlib.records import normalize_doi as _normalize_doi
-from reviewlib.records import parse_authors, title_key
 
 #: Bibliographic columns the engine reads; a missing column is treated as all-empty.
 INPUT_COLUMNS = [F.ID, F.ENTRYTYPE, F.TITLE, F.AUTHOR, F.YEAR, F.JOURNAL, F.VOLUME,
                  F.NUMBER, F.PAGES, F.DOI, F.ABSTRACT, F.URL, F.SOURCE]
+
+#: Combining accents left after Unicode NFKD decomposition (e.g. "é" -> "e" + U+0301).
+_COMBINING = r"[\u0300-\u036f]"
+#: LaTeX accent commands and braces as found in BibTeX exports (M{\"u}ller, \'{e}).
+_LATEX = r"\\[`'\"^~=.]|\\(?:textit|textbf|emph|textsc|mathrm|it|bf|em)\b ?|[{}$]"
+#: Letters that NFKD leaves unchanged but that exports often spell in ASCII.
+_ASCII_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d",
+                             "ð": "d", "þ": "th", "ı": "i", "–": "-", "—": "-", "’": "'"})
 
 #: Small words that carry no identity in journal names ("Journal of the ...").
 _JOURNAL_STOPWORDS = r"\b(?:the|of|and|for|in|on|an|a|de|des|du|la|le|der|die|das|und|fur|y|et)\b"
@@ -50,60 +56,117 @@ _PART_NORMAL = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6",
                 "viii": "8", "ix": "9", "x": "10", "one": "1", "two": "2", "three": "3",
                 "four": "4", "five": "5", "a": "1", "b": "2", "c": "3"}
 
-#: Generational suffixes written after the family name ("Wright Jr., T C").
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-_ET_AL = {"others", "et al", "et al.", "etal"}
-
 #: A name particle that is not the family name itself (van der Berg -> berg).
 _PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "la", "le", "du",
               "dos", "das", "do", "ter", "ten", "bin", "ibn", "al", "el", "mc", "st"}
 
 
-def _by_unique(values: pd.Series, func) -> pd.Series:
-    """Apply a per-value normaliser once per distinct value (exports repeat values a lot)."""
-    codes, uniques = pd.factorize(values.astype(str))
-    if len(uniques) == 0:
-        return pd.Series([""] * len(values), index=values.index, dtype=object).astype(str)
-    mapped = np.array([func(u) for u in uniques], dtype=object)
-    return pd.Series(mapped[codes], index=values.index, dtype=object).astype(str)
-
-
 def fold_text(values: pd.Series) -> pd.Series:
-    """Titles (or other text) folded for matching by :func:`reviewlib.records.title_key`.
+    """Lower-case, strip accents, LaTeX and markup, and reduce punctuation to single spaces.
 
-    Markup, accents, case and punctuation are removed; words stay separated by single
-    spaces. Each distinct value is folded once.
+    Column-wise counterpart of :func:`reviewlib.records.title_key` (which folds one value
+    at a time and costs about a tenth of a millisecond per title: too slow for a million
+    records). The two agree except that ``&`` becomes "and" here.
+
+    Parameters
+    ----------
+    values : pandas.Series of str
+        Raw text ("" when missing).
+
+    Returns
+    -------
+    pandas.Series of str
+        Folded text: letters and digits of any script separated by single spaces.
     """
-    return _by_unique(values, title_key)
+    s = values.astype(str).str.replace(_LATEX, "", regex=True)
+    s = s.str.normalize("NFKD").str.replace(_COMBINING, "", regex=True).str.lower()
+    s = s.str.translate(_ASCII_FOLD)
+    s = s.str.replace(r"<[^>]{0,40}>|&(?:amp|lt|gt|quot|#\d+);", " ", regex=True)
+    s = s.str.replace(r"&", " and ", regex=False)
+    s = s.str.replace(r"[\W_]+", " ", regex=True).str.strip()
+    return s
 
 
 def normalize_doi(values: pd.Series) -> pd.Series:
-    """Bare lower-case DOIs (:func:`reviewlib.records.normalize_doi`), "" when none."""
-    return _by_unique(values, _normalize_doi)
+    """Bare lower-case DOI ("10.x/y") from URLs, ``doi:`` prefixes and trailing punctuation.
+
+    Column-wise counterpart of :func:`reviewlib.records.normalize_doi`, with the same
+    pattern and the same treatment of trailing punctuation (a ")" only when unbalanced).
+
+    DOIs are case-insensitive (DOI Handbook, section 2.4), so lower-casing loses nothing.
+    Anything that does not start with ``10.`` after cleaning is treated as missing.
+    """
+    s = values.astype(str).str.strip().str.lower()
+    s = s.str.replace(r"^(?:https?://)?(?:dx\.)?(?:doi\.org/|doi:\s*|doi\s+)", "", regex=True)
+    s = s.str.replace(r"%2f", "/", regex=False)
+    s = s.str.extract(r"(10\.\d{4,9}(?:\.\d+)*/\S+)", expand=False).fillna("")
+    s = s.str.replace(r"[.,;:'\"\]}>]+$", "", regex=True)
+    unbalanced = s.str.endswith(")") & (s.str.count(r"\)") > s.str.count(r"\("))
+    return s.where(~unbalanced, s.str.slice(0, -1))
 
 
-def _family_key(family: str) -> str:
-    """Matching key of one family name: the last word that is not a particle or suffix,
-    letters and digits only ("van der Berg" -> "berg", "Malamou-Mitsi" -> "malamoumitsi")."""
-    words = title_key(re.sub(r"[-\u2010\u2011']", "", family)).split()
+#: A segment that holds only initials: "R E", "D.W.", "M. K.", "A.-K.", "Th".
+_INITIALS = re.compile(r"(?:[A-Z][a-z]?\.?\s*-?\s*){1,4}")
+#: Generational suffixes written after the family name ("Wright Jr., T C").
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_ET_AL = {"others", "et al", "et al.", "etal"}
+
+
+def _family(person: str) -> str:
+    """Family name of one person written "Family, Given", "Given Family" or "Family GI"."""
+    if "," in person:
+        family = person.split(",", 1)[0]
+    else:
+        tokens = [t for t in person.split() if t.lower().strip(".") not in _SUFFIXES] or person.split()
+        if len(tokens) > 1 and re.fullmatch(r"(?:[A-Z]\.?-?){1,4}", tokens[-1]):
+            family = " ".join(tokens[:-1])            # "Zuna RE", "Kibler E."
+        else:
+            family = tokens[-1] if tokens else ""     # "R. E. Zuna", "Carla E. Brodley"
+    words = [w for w in family.lower().replace(".", " ").split() if w]
     words = [w for w in words if w not in _PARTICLES and w not in _SUFFIXES] or words
-    return words[-1] if words else ""
+    return re.sub(r"[\W_]+", "", words[-1]) if words else ""
 
 
 def _family_names(author: str) -> str:
-    """Space-joined family-name keys of an author string, parsed by
-    :func:`reviewlib.records.parse_authors` (one call per distinct string)."""
-    try:
-        people = parse_authors(author)
-    except ValueError:
+    """Space-joined folded family names of an author string (one call per distinct string).
+
+    Handles BibTeX ("Zuna, R E and Wang, S S"), citation styles ("Aha, D.W., Kibler, D. and
+    Albert, M.K."; "C. E. Brodley & P. E. Utgoff") and Vancouver ("Zuna RE, Wang SS").
+    """
+    a = author.strip()
+    if not a:
         return ""
-    keys = (_family_key(p.family) for p in people if p.family.lower() not in _ET_AL)
-    return " ".join(k for k in keys if k)
+    out = []
+    for piece in re.split(r"\s*(?:\band\b|&|;)\s*", a):
+        segs = [x.strip(" .:") for x in piece.split(",")]
+        segs = [x for x in segs if x and x.lower() not in _ET_AL]
+        if not segs:
+            continue
+        if len(segs) == 2 and not re.match(r"^[^\s]+ [A-Z]{1,3}$", segs[0]):
+            out.append(_family(segs[0]))             # "Family, Given"
+            continue
+        expect_name = True                           # walk: name [initials] name [initials] ...
+        for seg in segs:
+            if not expect_name and _INITIALS.fullmatch(seg):
+                expect_name = True
+                continue
+            out.append(_family(seg))
+            expect_name = False
+    return " ".join(x for x in out if x)
 
 
 def family_names(authors: pd.Series) -> pd.Series:
-    """Family-name keys of every author, in order, space-joined (one parse per distinct string)."""
-    return _by_unique(authors, _family_names)
+    """Folded family names of every author, in order, space-joined.
+
+    Parsing runs once per distinct author string, so repeated strings (the usual case in
+    exports with duplicates) cost nothing extra.
+    """
+    folded = authors.astype(str).str.replace(_LATEX, "", regex=True)
+    folded = folded.str.normalize("NFKD").str.replace(_COMBINING, "", regex=True).str.translate(_ASCII_FOLD)
+    codes, uniques = pd.factorize(folded)
+    parsed = np.array([_family_names(u) for u in uniques], dtype=object)
+    out = parsed[codes] if len(uniques) else np.array([""] * len(folded), dtype=object)
+    return pd.Series(out, index=authors.index, dtype=object).astype(str)
 
 
 def _digits(values: pd.Series) -> pd.Series:
