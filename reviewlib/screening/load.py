@@ -187,6 +187,8 @@ def _read(folder: ScreeningFolder, rel: str, header: list[str]) -> Table | None:
     folder.problems.extend(table.problems)
     if not table.header:
         return None
+    if any(p.message.startswith("missing header") for p in table.problems):
+        return None   # read_table said so already; the first row is data, not a header
     if table.header != header:
         line = table.header_line or 1
         missing = [h for h in header if h not in table.header]
@@ -208,9 +210,15 @@ def _read(folder: ScreeningFolder, rel: str, header: list[str]) -> Table | None:
 
 
 def _frame(table: Table, header: list[str]) -> pd.DataFrame:
+    """Rows as strings plus ``line`` and ``ragged`` (the row's field count is wrong: its
+    cells are not where the header says, so its values are not checked further)."""
     frame = pd.DataFrame([[row.get(h, "").strip() for h in header] for row in table.rows],
                          columns=header, dtype=str)
     frame["line"] = pd.Series(table.lines, dtype="int64")
+    ragged_lines = {p.line for p in table.problems if "but the header has" in p.message}
+    ends = table.lines[1:] + [10**12]
+    frame["ragged"] = [any(a <= x < b for x in ragged_lines)
+                       for a, b in zip(table.lines, ends)]
     return frame
 
 
@@ -231,6 +239,9 @@ def _load_sources(folder: ScreeningFolder) -> Table | None:
     seen_file: dict[str, int] = {}
     keep = []
     for r in frame.itertuples(index=False):
+        if r.ragged:
+            keep.append(False)
+            continue
         ok = True
         if not r.source_id:
             _err(folder, path, r.line, "source_id is empty", col["source_id"])
@@ -357,13 +368,15 @@ def _load_records(folder: ScreeningFolder, table: Table) -> None:
         return
     identified = pd.concat(frames, ignore_index=True)
     folder.identified = identified
-    if identified[F.ID].duplicated().any():
-        # ids collide across sources: deduplication cannot tell the records apart
+    overrides = _load_overrides(folder, check_ids=complete)
+    if identified[F.ID].duplicated().any() or not complete:
+        # ids collide, or a source could not be read: the records are not all known, so
+        # deduplication (and every check of a record id) waits until that is fixed
         return
-    folder.records_complete = _deduplicate(folder, identified) and complete
+    folder.records_complete = _deduplicate(folder, identified, overrides)
 
 
-def _load_overrides(folder: ScreeningFolder) -> pd.DataFrame | None:
+def _load_overrides(folder: ScreeningFolder, check_ids: bool) -> pd.DataFrame | None:
     rel = L.OVERRIDES_FILE
     if not os.path.isfile(folder.path(rel)):
         return None
@@ -375,13 +388,16 @@ def _load_overrides(folder: ScreeningFolder) -> pd.DataFrame | None:
     known = set(folder.identified[F.ID]) if not folder.identified.empty else set()
     ok = []
     for r in frame.itertuples(index=False):
+        if r.ragged:
+            ok.append(False)
+            continue
         good = True
         for name in ("id_a", "id_b"):
             value = getattr(r, name)
             if not value:
                 _err(folder, path, r.line, f"{name} is empty", table.column(name))
                 good = False
-            elif value not in known:
+            elif check_ids and value not in known:
                 _err(folder, path, r.line, f"{name} {value!r} is not the id of any record in the "
                      "sources (previous-version studies are not deduplicated)",
                      table.column(name))
@@ -397,10 +413,10 @@ def _load_overrides(folder: ScreeningFolder) -> pd.DataFrame | None:
     return out
 
 
-def _deduplicate(folder: ScreeningFolder, identified: pd.DataFrame) -> bool:
+def _deduplicate(folder: ScreeningFolder, identified: pd.DataFrame,
+                 overrides: pd.DataFrame | None) -> bool:
     from reviewlib.dedup import deduplicate
 
-    overrides = _load_overrides(folder)
     try:
         result = deduplicate(identified.drop(columns=["source_id", "type", "column"]),
                              overrides=overrides)
@@ -439,6 +455,9 @@ def _load_reasons(folder: ScreeningFolder) -> None:
     seen: dict[tuple[str, str], int] = {}
     ok = []
     for r in frame.itertuples(index=False):
+        if r.ragged:
+            ok.append(False)
+            continue
         good = True
         if not r.code:
             _err(folder, path, r.line, "code is empty", table.column("code"))
@@ -492,6 +511,9 @@ def _check_common(folder: ScreeningFolder, table: Table, frame: pd.DataFrame, st
     seen: dict[str, int] = {}
     valid = []
     for r in frame.itertuples(index=False):
+        if r.ragged:
+            valid.append(False)
+            continue
         good = True
         if not r.record_id:
             _err(folder, path, r.line, "record_id is empty", col("record_id"))
@@ -529,6 +551,8 @@ def _load_decisions(folder: ScreeningFolder, can_check_ids: bool) -> None:
             path = str(table.path)
             col = table.column
             for i, r in enumerate(frame.itertuples(index=False)):
+                if r.ragged:
+                    continue
                 if stage == L.TITLE_ABSTRACT:
                     if r.decision not in L.TA_DECISIONS:
                         _err(folder, path, r.line, f"decision {r.decision!r} is not one of "
@@ -576,12 +600,15 @@ def _load_audit(folder: ScreeningFolder) -> None:
     seen: dict[str, int] = {}
     ok = []
     for r in frame.itertuples(index=False):
+        if r.ragged:
+            ok.append(False)
+            continue
         good = True
         if r.record_id in seen:
             _err(folder, path, r.line, f"record {r.record_id!r} already audited on line "
                  f"{seen[r.record_id]}", col("record_id"))
             good = False
-        elif r.record_id not in known:
+        elif folder.records_complete and r.record_id not in known:
             _err(folder, path, r.line, f"record_id {r.record_id!r} is not a record of a "
                  "'previous' source in sources.csv", col("record_id"))
             good = False
