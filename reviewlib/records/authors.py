@@ -27,6 +27,8 @@ SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 #: has five); written without dots one fewer is accepted, so that an all-capital family name
 #: of six letters is not taken for initials.
 MAX_INITIALS = 6
+#: Values that mean "no author" (Scopus writes the first when a record has none).
+NO_AUTHOR = frozenset({"", "[no author name available]", "anonymous", "anon.", "n/a"})
 #: What BibTeX writes for "and further authors".
 OTHERS = "others"
 
@@ -127,14 +129,10 @@ def _single(token: str) -> Author:
     fi = _family_initials(token)
     if fi is not None:
         return fi
-    # Leading initials: "G. F. Djayapranata", "M. Yani Syafei" -> given = everything but the
-    # family name, found as below.
-    # "Given [von] Family": the family name is the last word plus any lower-case particles
-    # immediately before it (BibTeX's "First von Last").
+    # "Given [von] Family" (BibTeX's "First von Last"; also "G. F. Djayapranata"): the family
+    # name is the last word plus any lower-case particles just before it.
     j = len(words) - 1
-    while j > 1 and words[j - 1].lower() in PARTICLES and words[j - 1].islower():
-        j -= 1
-    if words[j - 1].lower() in PARTICLES and words[j - 1].islower() and j - 1 > 0:
+    while j > 0 and words[j - 1].islower() and words[j - 1] in PARTICLES:
         j -= 1
     return Author(" ".join(words[j:]), " ".join(words[:j]))
 
@@ -198,7 +196,7 @@ def parse_authors(value: str | list[str] | None) -> list[Author]:
             out.extend(parse_authors(item))
         return out
     text = re.sub(r"\s+", " ", str(value)).strip()
-    if not text:
+    if text.casefold() in NO_AUTHOR:
         return []
     others = False
     m = re.search(r"[,;\s]*\bet\s+al\.?\s*$", text, re.IGNORECASE)

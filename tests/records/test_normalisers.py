@@ -111,6 +111,8 @@ def test_parse_authors_particles_suffix_corporate_and_others():
         Author("Knuth", "Donald E.", "Jr"), Author("Badan Pusat Statistik"), Author("others"),
     ]
     assert [a.family for a in parse_authors("Widyastuti, D. A. R. et al.")] == ["Widyastuti", "others"]
+    assert parse_authors("de Souza") == [Author("de Souza")]
+    assert parse_authors("[No author name available]") == []
     # ' and ' inside braces belongs to the corporate name
     assert parse_authors("{Food and Agriculture Organization}") == [Author("Food and Agriculture Organization")]
 
