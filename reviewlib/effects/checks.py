@@ -283,8 +283,9 @@ def _t_vs_ratio(reading: RowReading) -> list[Finding]:
     ratio = b.value / se.value
     allowed = reading.interval("estimate") / reading.interval("se")
     t_iv = reading.interval("t")
+    se_implied = abs(b.value / t.value) if t.value else math.inf
     numbers = dict(estimate=b.value, se=se.value, t=t.value, ratio=ratio,
-                   ratio_low=allowed.lo, ratio_high=allowed.hi, se_implied=abs(b.value / t.value))
+                   ratio_low=allowed.lo, ratio_high=allowed.hi, se_implied=se_implied)
     if allowed.overlaps(t_iv):
         if Interval(ratio, ratio).overlaps(t_iv):
             return []
@@ -292,7 +293,7 @@ def _t_vs_ratio(reading: RowReading) -> list[Finding]:
                    f"t = {t.text} vs estimate/se = {b.text}/{se.text} = {fmt(ratio)}: consistent "
                    f"within rounding, since estimate in {reading.interval('estimate')} and se in "
                    f"{reading.interval('se')} allow {fmt(allowed.lo)} to {fmt(allowed.hi)}; t "
-                   f"implies se = {fmt(abs(b.value / t.value))}", "t", **numbers)]
+                   f"implies se = {fmt(se_implied)}", "t", **numbers)]
     return [_f(reading, "error", "t_vs_ratio",
                f"t = {t.text} but estimate/se = {b.text}/{se.text} = {fmt(ratio)}, and rounding "
                f"allows only {fmt(allowed.lo)} to {fmt(allowed.hi)}", "t", **numbers)]
@@ -354,7 +355,8 @@ def _p_vs_statistic(reading: RowReading) -> list[Finding]:
     hint = ""
     if not decision and p.text.strip().startswith(("0.001", "0,001")) and computed.hi < 0.0005:
         hint = "; reports sometimes print 0.001 for p < 0.001"
-    what = "which changes the conclusion at 0.05" if decision else "the conclusion at 0.05 holds"
+    what = ("so the conclusion at 0.05 changes (a decision error)" if decision
+            else "the conclusion at 0.05 is the same")
     if computed.hi > 0:
         span = f"{dist}; {_p(computed.lo)} to {_p(computed.hi)} allowing for rounding"
     else:

@@ -64,7 +64,7 @@ def test_p_0001_with_t_164(findings):
     assert 2 * stats.t.sf(164.13, 2) < 0.0005
     [f] = of(findings, "sur-t3-x-y", "p_vs_statistic")
     assert f.level == "warning"
-    assert "about 1e-5852" in f.message and "0.001 for p < 0.001" in f.message
+    assert "about 1e-5852" in f.message and "0.001 for p < 0.001" in f.message and "is the same" in f.message
 
 
 def test_p_0162_fits_a_t_distribution_only(findings):

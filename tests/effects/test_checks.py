@@ -1,0 +1,156 @@
+"""Consistency checks beyond the two worked examples: CIs, p vs statistic, ranges, and the
+property that correctly rounded numbers never produce an error."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewlib.effects import EffectsTable, check, convert_row, summary
+
+
+def table(**cells):
+    base = dict(effect_id="x", study_id="s", report="r")
+    return EffectsTable.from_records([{**base, **cells}])
+
+
+def codes(t, level=None):
+    return [f.code for f in check(t) if level is None or f.level == level]
+
+
+def test_odds_ratio_ci_midpoint_on_log_scale():
+    # OR 1.5 (95% CI 1.2 to 1.875): ln-midpoint = (ln 1.2 + ln 1.875)/2 = ln 1.5 exactly
+    assert codes(table(measure="odds_ratio", estimate="1.5", ci_low="1.2", ci_high="1.875")) == []
+    # OR 1.5 with CI 1.2 to 2.4: centred on sqrt(1.2 * 2.4) = 1.697 on the log scale
+    t = table(measure="odds_ratio", estimate="1.5", ci_low="1.2", ci_high="2.4")
+    [f] = [f for f in check(t) if f.code == "ci_midpoint"]
+    assert f.level == "error"
+    assert f.numbers["midpoint"] == pytest.approx((math.log(1.2) + math.log(2.4)) / 2)
+
+
+def test_ci_order_and_estimate_outside():
+    assert "ci_order" in codes(table(measure="d", estimate="0.5", ci_low="0.9", ci_high="0.1"))
+    assert "ci_excludes_estimate" in codes(table(measure="d", estimate="1.5", ci_low="0.1",
+                                                 ci_high="0.9"))
+
+
+def test_ci_gives_se_for_odds_ratio():
+    # SE(ln OR) = (ln 1.875 - ln 1.2) / (2 * 1.959964) = 0.4462871 / 3.919928 = 0.1138509
+    c = convert_row(table(measure="odds_ratio", estimate="1.5", ci_low="1.2",
+                          ci_high="1.875").rows[0])
+    assert c.conversion == "ln_odds_ratio > se_from_log_ci"
+    assert c.yi == pytest.approx(math.log(1.5)) and c.se == pytest.approx(0.1138509, rel=1e-6)
+
+
+def test_ci_level_90_is_used():
+    # 90% CI: SE = (0.9 - 0.1) / (2 * 1.644854) = 0.2431826
+    c = convert_row(table(measure="d", estimate="0.5", ci_low="0.1", ci_high="0.9",
+                          ci_level="90").rows[0])
+    assert c.se == pytest.approx(0.2431826, rel=1e-6)
+
+
+def test_path_coefficient_bootstrap_ci_asymmetry_is_a_warning():
+    t = table(measure="path_coef", estimate="0.30", ci_low="0.05", ci_high="0.45")
+    [f] = [f for f in check(t) if f.code == "ci_midpoint"]
+    assert f.level == "warning"
+
+
+def test_p_decision_error():
+    # b/SE = 0.30/0.10 = 3.0 -> p = 0.0027, but printed 0.27: across 0.05 -> error
+    t = table(measure="logit_coef", estimate="0.30", se="0.10", p="0.27")
+    [f] = [f for f in check(t) if f.code == "p_vs_statistic"]
+    assert f.level == "error" and "decision error" in f.message
+    # printed 0.02: rounding allows 0.0013 to 0.0050 only; same side of 0.05 -> warning
+    t = table(measure="logit_coef", estimate="0.30", se="0.10", p="0.02")
+    [f] = [f for f in check(t) if f.code == "p_vs_statistic"]
+    assert f.level == "warning"
+
+
+def test_p_with_df_uses_t():
+    # t = 2.10 on 20 df: p = 0.0486 (normal would give 0.0357)
+    assert "p_vs_statistic" not in codes(table(measure="beta", estimate="0.2", t="2.10",
+                                               df="20", p="0.049"))
+    assert "p_vs_statistic" in codes(table(measure="beta", estimate="0.2", t="2.10",
+                                           df="20", p="0.036"))
+
+
+def test_inequality_p_checked_as_bound():
+    assert "p_vs_statistic" not in codes(table(measure="d", estimate="0.8", se="0.2", p="<0.001"))
+    assert "p_vs_statistic" in codes(table(measure="d", estimate="0.2", se="0.2", p="<0.001"))
+
+
+@pytest.mark.parametrize("p,ok", [("0.04*", True), ("0.04**", True), ("0.008***", True),
+                                  ("0.0005***", True), ("0.2*", False), ("0.03***", False)])
+def test_stars_conventions(p, ok):
+    found = "stars_vs_p" in codes(table(measure="d", estimate="0.5", p=p))
+    assert found is not ok
+
+
+def test_ranges():
+    assert "range" in codes(table(measure="r", estimate="1.2", n="50"), "error")
+    assert "range" in codes(table(measure="logit_coef", estimate="0.1", odds_ratio="-1.5"), "error")
+    assert "range" in codes(table(measure="d", estimate="0.1", se="0"), "error")
+    assert "range" in codes(table(measure="d", estimate="0.1", p="1.3"), "error")
+
+
+def test_bootstrap_bias_warning():
+    t = table(measure="path_coef", estimate="0.40", sample_mean="0.10", se="0.05", t="8.0")
+    assert "bootstrap_bias" in codes(t, "warning")
+
+
+def test_r_with_n_converts_and_checks():
+    # r = 0.30, n = 50: z = atanh(0.3) = 0.3095196, v = 1/47 = 0.0212766
+    t = table(measure="r", estimate="0.30", n="50")
+    assert codes(t) == []
+    c = convert_row(t.rows[0], "fisher_z")
+    assert c.yi == pytest.approx(0.3095196, rel=1e-6) and c.vi == pytest.approx(1 / 47)
+
+
+def test_partial_r_from_t_and_df():
+    # t = 2.5, df = 96: r = 2.5 / sqrt(6.25 + 96) = 2.5 / 10.111874 = 0.2472341; z var = 1/95
+    c = convert_row(table(measure="partial_r", t="2.5", df="96").rows[0], "fisher_z")
+    assert c.conversion == "partial_r_from_t > var_partial_r_df > fisher_z_partial"
+    assert math.tanh(c.yi) == pytest.approx(0.2472341, rel=1e-6) and c.vi == pytest.approx(1 / 95)
+
+
+def test_d_with_n_only_assumes_equal_groups():
+    # d = 0.5, n = 100 -> n1 = n2 = 50: v = 0.04 + 0.25/200 = 0.04125
+    c = convert_row(table(measure="d", estimate="0.5", n="100").rows[0])
+    assert c.vi == pytest.approx(0.04125) and "equal_groups_assumed" in c.flags
+
+
+def test_summary_counts_every_level():
+    assert summary([]) == {"error": 0, "warning": 0, "note": 0}
+
+
+# ----------------------------------------------------------------- no false positives
+finite = dict(allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(b=st.floats(-3, 3, **finite), se=st.floats(0.005, 2, **finite),
+       k_b=st.integers(2, 7), k_se=st.integers(2, 6), k_t=st.integers(2, 4), k_p=st.integers(2, 4))
+def test_correctly_rounded_statistics_never_give_an_error(b, se, k_b, k_se, k_t, k_p):
+    """True b, SE, t = b/SE, p = 2(1 - Phi(|t|)) and OR = exp(b), each rounded as a report
+    would print it: the checks must not call any of them an error."""
+    t = b / se
+    p = 2 * (1 - 0.5 * (1 + math.erf(abs(t) / math.sqrt(2))))
+    printed_se = f"{se:.{k_se}f}"
+    if float(printed_se) <= 0:
+        return
+    cells = dict(measure="logit_coef", estimate=f"{b:.{k_b}f}", odds_ratio=f"{math.exp(b):.{k_b}f}",
+                 se=printed_se, t=f"{t:.{k_t}f}", p=f"{p:.{k_p}f}")
+    found = [f for f in check(table(**cells)) if f.level == "error"]
+    assert found == [], (cells, found)
+
+
+@settings(max_examples=80, deadline=None)
+@given(b=st.floats(0.05, 3, **finite), flip=st.booleans())
+def test_sign_flip_of_odds_ratio_always_caught(b, flip):
+    """exp(-b) printed as the odds ratio of b is an error whenever it differs beyond rounding."""
+    cells = dict(measure="logit_coef", estimate=f"{b:.7f}", odds_ratio=f"{math.exp(-b):.7f}")
+    found = [f for f in check(table(**cells)) if f.code == "or_vs_exp"]
+    assert found and found[0].numbers.get("sign_flip") is True
