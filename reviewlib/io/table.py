@@ -50,8 +50,6 @@ _TAB_SUFFIXES = {".tsv", ".tab", ".txt"}
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
-
 
 @dataclass
 class Table:
@@ -86,9 +84,10 @@ class Table:
 
     Notes
     -----
-    :attr:`keys` equals :attr:`header` unless the header has blank or repeated names; then a
-    blank name becomes ``"column<N>"`` and a repeated one ``"<name>.<N>"`` (N = its column)
-    so that no cell is lost. Both cases are reported as problems.
+    :attr:`keys` equals :attr:`header` unless the header has blank or repeated names (repeated
+    ignoring case, since names are matched that way); then a blank name becomes
+    ``"column<N>"`` and a repeated one ``"<name>.<N>"`` (N = its column) so that no cell is
+    lost. Both cases are reported as problems.
     """
 
     path: Path
@@ -333,18 +332,22 @@ def _build(rows: list[_Row], table: Table, expected: Iterable[str] | None) -> No
                                     f"columns ({', '.join(wanted)})")
 
     keys: list[str] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # case-folded name -> first column; names match ignoring case
     for i, h in enumerate(header):
         col = i + 1
+        folded = h.casefold()
         if h == "":
             if len(header) > 1:
                 table._error(head.line, "blank column name", col)
             key = f"column{col}"
-        elif h in seen:
-            table._error(head.line, f"duplicate column name {h!r} (also column {seen[h]})", col)
+        elif folded in seen:
+            first = seen[folded]
+            same = "" if header[first - 1] == h else f" {header[first - 1]!r}"
+            table._error(head.line, f"duplicate column name {h!r} (also column {first}{same}; "
+                                    "names are matched ignoring case)", col)
             key = f"{h}.{col}"
         else:
-            seen[h] = col
+            seen[folded] = col
             key = h
         keys.append(key)
     table.keys = keys

@@ -214,10 +214,11 @@ def test_duplicate_and_blank_header_names(tmp_path):
     t = read_table(p)
     assert messages(t) == [
         f"{p}:1:3: blank column name",
-        f"{p}:1:5: duplicate column name 'title' (also column 2)",
+        f"{p}:1:4: duplicate column name 'Title' (also column 2 'title'; names are matched ignoring case)",
+        f"{p}:1:5: duplicate column name 'title' (also column 2; names are matched ignoring case)",
     ]
     assert t.header == ["id", "title", "", "Title", "title"]
-    assert t.rows[0] == {"id": "1", "title": "a", "column3": "b", "Title": "c", "title.5": "d"}
+    assert t.rows[0] == {"id": "1", "title": "a", "column3": "b", "Title.4": "c", "title.5": "d"}
 
 
 def test_excel_truncated_cell(tmp_path):
