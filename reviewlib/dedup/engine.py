@@ -85,52 +85,47 @@ class DedupResult:
 
 
 def read_overrides(path: str | Path) -> pd.DataFrame:
-    """Read an overrides CSV (``id_a,id_b,decision,note``); problems name file and line.
+    """Read an overrides CSV (``id_a,id_b,decision,note``); problems name file, line and column.
+
+    The file is read by :func:`reviewlib.io.read_table`, so a BOM, ``;`` or tab delimiters,
+    CRLF line ends and legacy encodings are accepted (and reported as notes).
 
     Returns
     -------
     pandas.DataFrame
-        The four columns as strings plus ``line`` (1-based line in the file); the path is
-        kept in ``frame.attrs["path"]``.
+        ``id_a``, ``id_b``, ``decision`` (lower case), ``note`` and ``line`` (1-based line
+        in the file); the path is kept in ``frame.attrs["path"]``.
 
     Raises
     ------
     InputError
-        Missing columns, empty ids, or a decision other than ``same`` / ``different``.
+        Unreadable file, missing columns, empty ids, or a decision other than ``same`` /
+        ``different``; every problem found is reported, not just the first.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError.at(path, None, f"cannot read overrides: {e}") from None
-    import csv
-    import io
+    from reviewlib.io import read_table
 
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows:
-        raise InputError.at(path, 1, "empty file: expected header id_a,id_b,decision,note")
-    header = [h.strip().lower() for h in rows[0]]
+    table = read_table(path, expected=OVERRIDE_COLUMNS)
+    table.raise_for_problems()
+    header = {h.strip().lower(): k for h, k in zip(table.header, table.keys)}
     missing = [c for c in OVERRIDE_COLUMNS[:3] if c not in header]
     if missing:
-        raise InputError.at(path, 1, f"missing column(s): {', '.join(missing)} (expected id_a,id_b,decision,note)")
+        raise InputError.at(table.path, table.header_line or 1,
+                            f"missing column(s) {', '.join(missing)}; expected id_a,id_b,decision,note")
     problems, out = [], []
-    for n, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        rec = {h: (row[k].strip() if k < len(row) else "") for k, h in enumerate(header)}
+    for row, line in zip(table.rows, table.lines):
+        rec = {c: row.get(header[c], "").strip() if c in header else "" for c in OVERRIDE_COLUMNS}
         for c in ("id_a", "id_b"):
-            if not rec.get(c):
-                problems.append(Problem(str(path), n, header.index(c) + 1, f"{c} is empty"))
-        decision = rec.get("decision", "").lower()
-        if decision not in (SAME, DIFFERENT):
-            problems.append(Problem(str(path), n, header.index("decision") + 1,
-                                    f"decision must be 'same' or 'different', not {rec.get('decision', '')!r}"))
-        out.append({"id_a": rec.get("id_a", ""), "id_b": rec.get("id_b", ""), "decision": decision,
-                    "note": rec.get("note", ""), "line": n})
+            if not rec[c]:
+                problems.append(Problem(str(table.path), line, table.column(header[c]), f"{c} is empty"))
+        rec["decision"] = rec["decision"].lower()
+        if rec["decision"] not in (SAME, DIFFERENT):
+            problems.append(Problem(str(table.path), line, table.column(header["decision"]),
+                                    f"decision must be 'same' or 'different', not {rec['decision']!r}"))
+        out.append({**rec, "line": line})
     if problems:
         raise InputError(problems)
     frame = pd.DataFrame(out, columns=OVERRIDE_COLUMNS + ["line"])
-    frame.attrs["path"] = str(path)
+    frame.attrs["path"] = str(table.path)
     return frame
 
 
