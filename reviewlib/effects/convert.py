@@ -201,14 +201,13 @@ def _estimate(reading: RowReading) -> _State:
             s = _State(est.value, math.nan, scale)
             _carry(s, reading, "estimate")
             return s
-        # Fall back on the odds ratio only when no coefficient is printed at all: a cell
-        # printed as "-" or with ambiguous separators marks a garbled row, whose odds-ratio
-        # cell may hold a shifted coefficient.
-        if "empty" in est.flags and reading.exact("odds_ratio") \
-                and reading["odds_ratio"].value > 0:
-            s = _State(math.log(reading["odds_ratio"].value), math.nan, scale, ["ln_odds_ratio"])
-            _carry(s, reading, "odds_ratio")
-            return s
+        # No fallback on the odds-ratio cell: the measure says the estimate is a coefficient,
+        # and in garbled tables a blank or "-" coefficient cell often sits above an odds-ratio
+        # cell that holds the coefficient's digits. A row with only an odds ratio printed
+        # should say so with measure odds_ratio.
+        if "empty" in est.flags and reading.has("odds_ratio"):
+            raise _Unconvertible(f"measure is {m} but estimate is blank; if the report prints "
+                                 "only an odds ratio, use measure odds_ratio")
     elif m == "odds_ratio":
         for c in ("estimate", "odds_ratio"):
             if reading.exact(c):
@@ -244,13 +243,14 @@ def _se_candidates(reading: RowReading, state: _State) -> list[tuple[float, str,
     """(relative error, step, se, flags) for every printed route to the SE of the estimate."""
     m = reading.row.measure
     b = state.value
-    est_cell = "odds_ratio" if (m in LOG_ODDS_MEASURES and state.steps[:1] == ["ln_odds_ratio"]) \
-        else "estimate"
-    if m == "odds_ratio" and not reading.has("estimate"):
-        est_cell = "odds_ratio"
-    e = reading[est_cell]
+    if m == "odds_ratio":
+        e = reading["estimate"] if reading.exact("estimate") else reading["odds_ratio"]
+        abs_b = e.half_unit / e.value       # rounding of OR, carried to the log scale
+    else:
+        e = reading["estimate"]
+        abs_b = e.half_unit
     # relative rounding error of the estimate on the native scale
-    rel_b = (e.half_unit / abs(e.value) if e.value else math.inf) if e.value is not None else 0.0
+    rel_b = abs_b / abs(b) if b else math.inf
     out: list[tuple[float, str, float, tuple]] = []
     se = reading["se"]
     if reading.exact("se") and se.value > 0:

@@ -97,10 +97,14 @@ def test_p_printed_zero_flagged_and_bounded(table, findings):
     assert c.vi > 0 and math.isfinite(c.vi)  # never treated as p = 0 (which gives SE = 0)
 
 
-def test_decimal_comma_odds_ratio_flagged(table, findings):
-    # Table 3, Model I, social media odds ratio "1,868962" = exp(0.6253829) = 1.868962
-    notes = [f for f in of(findings, "fit-t3-m1-sm", "decimal_comma") if f.column == "odds_ratio"]
-    assert len(notes) == 1 and "1.868962" in notes[0].message
+def test_decimal_comma_p_flagged(table, findings):
+    # Table 3, Model I, social media: p printed "0,000***" (decimal comma), odds ratio printed
+    # "1.868962" (decimal point). exp(0.6253829) = 1.8689614 would print as 1.868961, but the
+    # coefficient may be up to 0.62538295 and exp(0.62538295) = 1.8689615, the lowest value
+    # printed as 1.868962: consistent, just, within the rounding of both.
+    assert math.exp(0.6253829) < 1.8689615 <= math.exp(0.62538295)
+    notes = of(findings, "fit-t3-m1-sm", "decimal_comma")
+    assert [f.column for f in notes] == ["p"] and "0.000" in notes[0].message
     assert of(findings, "fit-t3-m1-sm", "or_vs_exp") == []
 
 
@@ -161,3 +165,22 @@ def test_prepare_analysis_social_media_model_i(table):
     models = prepare_analysis(table, exposure="social media", samples="full")
     assert len(models) == 3 and all("shares_sample" in f for f in models["flags"])
     assert frame.label.iloc[1] == "fitriani2023 (Java, Model I)"
+
+
+def test_blank_coefficient_is_not_replaced_by_the_odds_ratio_cell():
+    # The same Table 5 cell recorded with the coefficient left blank: the odds-ratio cell
+    # (0.2962381) holds the coefficient's digits, so ln(0.2962381) = -1.2166 would be a
+    # wrong effect. A logit_coef row needs its coefficient.
+    from reviewlib.effects import EffectsTable
+    t = EffectsTable.from_records([dict(effect_id="g", study_id="s", report="r",
+                                        measure="logit_coef", odds_ratio="0.2962381",
+                                        p="0,000***", n="5,255")])
+    c = convert_row(t.rows[0])
+    assert not c.ok and "use measure odds_ratio" in c.reason
+    # a row that declares an odds ratio is converted from it
+    t = EffectsTable.from_records([dict(effect_id="o", study_id="s", report="r",
+                                        measure="odds_ratio", estimate="0.7437697",
+                                        p="0,000***", n="5,255")])
+    c = convert_row(t.rows[0])
+    assert c.ok and c.yi == pytest.approx(math.log(0.7437697))
+    assert c.conversion == "ln_odds_ratio > se_from_p_bound"

@@ -56,7 +56,7 @@ def test_inequality_is_a_bound_not_a_value():
 
 
 def test_decimal_comma_value_kept_and_flagged():
-    # Table 3, Model I, social media, odds ratio
+    # six digits after the comma cannot be a thousands group
     p = parse_printed("1,868962")
     assert p.value == 1.868962 and p.decimals == 6 and p.flags == ("decimal_comma",)
     assert p.shown() == "1.868962"
