@@ -23,7 +23,8 @@ estimating equation rather than stopped at metafor's default change of 1e-5: a N
 Fisher-scoring step kept inside a bracket that always contains the root (a step that
 leaves the bracket is replaced by bisection), until the step is below
 :data:`TAU2_TOL`.  When the estimating equation is negative at tau^2 = 0 the estimate is
-0, as in metafor.  Estimates below zero are truncated at zero (DL, HE, HS).
+0, as in metafor.  For ML and REML the search starts, as metafor's, from the HE
+estimate, and a root is kept only when its likelihood beats tau^2 = 0.  Estimates below zero are truncated at zero (DL, HE, HS).
 
 References
 ----------
@@ -49,6 +50,9 @@ ITERATIVE: frozenset[str] = frozenset({"ML", "REML", "EB", "PM"})
 #: Convergence: stop when a step changes tau^2 by less than this times max(1, tau^2).
 #: Ten times tighter than the threshold metafor is run with for the reference values.
 TAU2_TOL = 1e-13
+
+#: Grid points searched between 0 and the start value when the score is negative at both.
+SCAN_POINTS = 64
 
 #: Upper limit on Newton/bisection steps; bisection alone reaches TAU2_TOL in < 200.
 MAX_ITER = 1000
@@ -204,33 +208,59 @@ def _score_pm(yc, v, X, mask, df, tau2):
     return f, f / np.sum(fit.w**2 * fit.resid**2, axis=1), fit
 
 
-def _solve(score, y, v, X, mask, df):
-    """Find the root in tau^2 >= 0 of a decreasing-at-the-root estimating equation.
+def _solve(score, y, v, X, mask, df, start=None):
+    """Find the root in tau^2 >= 0 of an estimating equation that is decreasing there.
 
-    A Newton / Fisher-scoring step is taken from the current point; the root is kept
-    inside ``[lo, hi]`` (``f(lo) > 0 > f(hi)``) and a step that leaves the bracket is
-    replaced by its midpoint (or, before an upper end is known, by doubling).
+    Starting from ``start`` (default 0), a Newton / Fisher-scoring step is taken from the
+    current point; the root is kept inside ``[lo, hi]`` (``f(lo) > 0 >= f(hi)``) and a step
+    that leaves the bracket is replaced by its midpoint (or, before an upper end is known,
+    by doubling).  If ``f(start) > 0`` the root is searched above ``start``; otherwise below
+    it, if ``f(0) > 0``; otherwise the estimate is 0 (the boundary).
     """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return _solve_bracketed(score, y, v, X, mask, df)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return _solve_bracketed(score, y, v, X, mask, df, start)
 
 
-def _solve_bracketed(score, y, v, X, mask, df):
+def _solve_bracketed(score, y, v, X, mask, df, start):
     yc = _centered(y, mask)
     m = mask.shape[0]
     zero = np.zeros(m)
-    f0, step, _ = score(yc, v, X, mask, df, zero)
+    start = zero if start is None else np.maximum(0.0, np.asarray(start, dtype=float))
+    f_start, step_start, _ = score(yc, v, X, mask, df, start)
+    up = f_start > 0
+    down = ~up & (start > 0)
+    f0 = np.full(m, -np.inf)
+    if down.any():
+        f0[down] = score(yc[down], v, X, mask[down], df[down], zero[down])[0]
+    lo_all = np.where(up, start, 0.0)
+    hi_all = np.where(up, np.inf, start)
+    # negative at 0 and at the start: the score may still turn positive in between (a
+    # local maximum inside, as for some k = 2 likelihoods); look on a grid, keep the
+    # highest positive point and the grid point above it as the bracket.
+    scan = down & (f0 <= 0)
+    if scan.any():
+        rows = np.flatnonzero(scan)
+        found = np.zeros(rows.size, dtype=bool)
+        for j in range(SCAN_POINTS - 1, 0, -1):
+            t = start[rows] * j / SCAN_POINTS
+            fj = score(yc[rows], v, X, mask[rows], df[rows], t)[0]
+            new = ~found & (fj > 0)
+            lo_all[rows[new]] = t[new]
+            hi_all[rows[new]] = start[rows[new]] * (j + 1) / SCAN_POINTS
+            found |= new
+        f0[rows[found]] = 1.0
+    down &= f0 > 0
+    active = up | down
     tau2 = zero.copy()
     conv = np.ones(m, dtype=bool)
     iters = np.zeros(m, dtype=int)
-    active = f0 > 0  # otherwise the estimate is on the boundary, tau^2 = 0
     if not active.any():
         return tau2, conv, iters
     yc_a, mask_a, df_a = yc[active], mask[active], df[active]
-    x = zero[active]
-    lo = x.copy()
-    hi = np.full(x.shape, np.inf)
-    st = step[active]
+    lo = lo_all[active]
+    hi = hi_all[active]
+    x = np.where(np.isfinite(hi), hi, lo)
+    st = np.where(np.isfinite(hi), -np.inf, step_start[active])  # bisect a known bracket first
     done = np.zeros(x.shape, dtype=bool)
     it = np.zeros(x.shape, dtype=int)
     for _ in range(MAX_ITER):
@@ -255,14 +285,42 @@ def _solve_bracketed(score, y, v, X, mask, df):
     return tau2, conv, iters
 
 
+def _loglik(y, v, X, mask, tau2, restricted: bool) -> np.ndarray:
+    """(Restricted) log-likelihood up to a constant, for the boundary check."""
+    w = mask / (v[None, :] + tau2[:, None])
+    fit = stats.wls(_centered(y, mask), X, w)
+    with np.errstate(divide="ignore"):
+        ll = -0.5 * np.sum(mask * np.log(v[None, :] + tau2[:, None]), axis=1) - 0.5 * fit.rss
+    if restricted:
+        ll -= 0.5 * np.linalg.slogdet(stats.cross(w, X))[1]
+    return ll
+
+
+def _likelihood_root(score, y, v, X, mask, df, restricted: bool):
+    """ML/REML: root of the score from Hedges' estimate, as metafor starts its Fisher
+    scoring, then kept only if the likelihood there beats the boundary tau^2 = 0 (metafor's
+    ``ll0check``).  Starting from the HE value finds an interior maximum even when the
+    score is negative at 0 (a local maximum on the boundary)."""
+    start = _he(y, v, X, mask, df)[0]
+    tau2, conv, it = _solve(score, y, v, X, mask, df, start)
+    pos = tau2 > 0
+    if pos.any():
+        ll = _loglik(y, v, X, mask[pos], tau2[pos], restricted)
+        ll0 = _loglik(y, v, X, mask[pos], np.zeros(pos.sum()), restricted)
+        back = np.zeros_like(pos)
+        back[pos] = ll0 > ll
+        tau2 = np.where(back, 0.0, tau2)
+    return tau2, conv, it
+
+
 def _ml(y, v, X, mask, df):
-    tau2, conv, it = _solve(_score_ml, y, v, X, mask, df)
+    tau2, conv, it = _likelihood_root(_score_ml, y, v, X, mask, df, restricted=False)
     w = mask / (v[None, :] + tau2[:, None])
     return tau2, np.sqrt(2.0 / np.sum(w**2, axis=1)), conv, it
 
 
 def _reml(y, v, X, mask, df):
-    tau2, conv, it = _solve(_score_reml, y, v, X, mask, df)
+    tau2, conv, it = _likelihood_root(_score_reml, y, v, X, mask, df, restricted=True)
     fit = stats.wls(y, X, mask / (v[None, :] + tau2[:, None]))
     return tau2, np.sqrt(2.0 / stats.trace_PP(fit, X)), conv, it
 

@@ -49,8 +49,8 @@ class MetaRegressionResult:
     qm, qm_df, qm_ddf, qm_p : float
         Omnibus test of the moderators (``qm_ddf`` is NaN for the chi^2 test).
     r2 : float
-        Percentage of heterogeneity accounted for (NaN without an intercept, for FE, or
-        when the model without moderators has tau^2 = 0).
+        Percentage of heterogeneity accounted for, as metafor defines it (NaN without an
+        intercept or without moderators).
     k, p : int
     method, test : str
     level : float
@@ -110,6 +110,24 @@ def _jsonable(obj):
     if isinstance(obj, np.bool_):
         return bool(obj)
     return obj
+
+
+def _r_squared(y, v, X, method: str, tau2: float) -> float:
+    """metafor's R^2 (its default ``r2def = "1"``), in percent.
+
+    Random effects: ``max(0, 100 (tau2_0 - tau2) / tau2_0)`` with tau2_0 from the model
+    without moderators (0 when tau2_0 = 0).  Fixed effect: the adjusted R^2 of the
+    weighted regression with weights 1/v, floored at 0 (0 when all effects are equal).
+    """
+    k = len(y)
+    if method == "FE":
+        if np.var(y) == 0:
+            return 0.0
+        return max(0.0, 100 * float(sm.WLS(y, X, weights=1.0 / v).fit().rsquared_adj))
+    tau2_0 = float(estimators.estimate_tau2(y, v, np.ones((k, 1)), np.ones((1, k)), method).tau2[0])
+    if tau2_0 == 0:
+        return 0.0
+    return max(0.0, 100 * (tau2_0 - tau2) / tau2_0)
 
 
 def design_matrix(moderators, k: int, intercept: bool = True) -> pd.DataFrame:
@@ -217,12 +235,7 @@ def meta_regression(yi, vi, moderators, method: str = "REML", test: str = "z",
                          "pval": ols.pvalues, "ci_low": ci[:, 0], "ci_high": ci[:, 1]},
                         index=names)
     vcov = pd.DataFrame(np.asarray(ols.cov_params()), index=names, columns=names)
-    r2 = float("nan")
-    if intercept and method != "FE" and p > 1:
-        tau2_0 = float(estimators.estimate_tau2(y, v, np.ones((k, 1)), np.ones((1, k)),
-                                                method).tau2[0])
-        if tau2_0 > 0:
-            r2 = max(0.0, 100 * (tau2_0 - tau2) / tau2_0)
+    r2 = _r_squared(y, v, X, method, tau2) if intercept and p > 1 else float("nan")
     return MetaRegressionResult(
         coefficients=coef, vcov=vcov, tau2=tau2, se_tau2=float(fit.se_tau2[0]),
         i2=float(fit.i2[0]), h2=float(fit.h2[0]), qe=float(fit.q[0]), qe_p=float(fit.q_p[0]),

@@ -15,6 +15,7 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
+pdf(NULL)  # funnel() draws as it computes; keep R from writing Rplots.pdf
 out_dir <- file.path("tests", "data", "meta")
 dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
 
@@ -84,7 +85,12 @@ summ <- function(res) {
 
 frame <- function(x, cols) {
   o <- list()
-  for (cl in cols) o[[cl]] <- as.numeric(x[[cl]])
+  for (cl in cols) {
+    val <- x[[cl]]
+    if (is.null(val) && cl == "pval") val <- x[["pvals"]]  # cumul() names it pvals
+    if (is.null(val) && cl == "zval") val <- x[["tval"]]   # t statistic under knha
+    o[[cl]] <- as.numeric(val)
+  }
   o
 }
 
@@ -217,10 +223,7 @@ calls$subgroups <- "per group: rma(yi, vi, subset = group == g, ...); between-gr
 # ---------------------------------------------------------------- funnel coordinates
 fun <- list()
 res <- fit(bcg, "REML", "z")
-f <- funnel(res, plot = FALSE)
-if (is.null(f)) {
-  pdf(NULL); f <- funnel(res); dev.off()
-}
+f <- funnel(res)
 fun$bcg_REML <- list(x = as.numeric(f$x), y = as.numeric(f$y))
 
 out <- list(
