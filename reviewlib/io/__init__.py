@@ -6,6 +6,7 @@ Tables
     ``write_csv``     canonical CSV, written atomically, never replacing a file unless asked
 Bibliographic records
     ``read_records``  one reader per suffix (``READERS``): .bib, .ris, .txt, .csv, .tsv
+                      (BibTeX, RIS, Scopus CSV, Web of Science plain text and tab-delimited)
     ``write_bibtex``  records back to BibTeX, every field kept
 Primitives
     ``read_text``     bytes -> text with the encoding detected (shared by all readers)
@@ -21,10 +22,11 @@ from reviewlib.io.registry import READERS, read_records, read_txt
 from reviewlib.io.ris import read_ris
 from reviewlib.io.table import EXCEL_CELL_LIMIT, Table, read_table, table_from_text
 from reviewlib.io.text import DecodedText, read_text
+from reviewlib.io.wos import read_wos_plain
 
 __all__ = [
     "COLUMNS", "DecodedText", "EXCEL_CELL_LIMIT", "READERS", "Records", "Table",
     "atomic_write", "read_bibtex", "read_csv_records", "read_records", "read_ris",
-    "read_table", "read_text", "read_txt", "table_from_text", "to_bibtex_text", "to_csv_text",
+    "read_table", "read_text", "read_txt", "read_wos_plain", "table_from_text", "to_bibtex_text", "to_csv_text",
     "write_bibtex", "write_csv",
 ]

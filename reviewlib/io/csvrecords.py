@@ -107,8 +107,19 @@ def _extra_name(header: str) -> str:
     return name
 
 
-def records_from_table(table: Table, decoded: DecodedText) -> Records:
-    """Map a table's columns to record fields (see the module docstring)."""
+def records_from_table(table: Table, decoded: DecodedText, *, fmt: str | None = None) -> Records:
+    """Map a table's columns to record fields (see the module docstring).
+
+    Parameters
+    ----------
+    table : Table
+        The rows, keyed by column (for Web of Science plain text: by field tag).
+    decoded : DecodedText
+        The file as read; problems and notes are collected on it.
+    fmt : str, optional
+        Format name to report instead of the detected one. When given, problems name lines
+        only (no columns), for formats whose "columns" are not columns of the file.
+    """
     if table.problems:
         raise InputError(table.problems)
     decoded.notes = list(table.notes)  # the table's notes include the decoder's
@@ -149,16 +160,18 @@ def records_from_table(table: Table, decoded: DecodedText) -> Records:
         raise InputError(decoded.problems)
 
     scopus = bool(_SCOPUS_MARKERS & set(by_name)) and "eid" in by_name
-    fmt = "wos-tab" if wos else "scopus-csv" if scopus else (
-        "tsv" if table.delimiter == "\t" else "csv")
+    has_columns = fmt is None
+    if fmt is None:
+        fmt = "wos-tab" if wos else "scopus-csv" if scopus else (
+            "tsv" if table.delimiter == "\t" else "csv")
 
     items: list[dict[str, str]] = []
     for row, line in zip(table.rows, table.lines):
         item = {f: row.get(k, "") for f, k in mapping.items()}
         item[fields.AUTHOR] = normalize_authors(item.get(fields.AUTHOR, ""))
         if fields.YEAR in mapping:
-            item[fields.YEAR] = clean_year(item[fields.YEAR], decoded, line,
-                                           table.keys.index(mapping[fields.YEAR]) + 1)
+            column = table.keys.index(mapping[fields.YEAR]) + 1 if has_columns else None
+            item[fields.YEAR] = clean_year(item[fields.YEAR], decoded, line, column)
         pages = normalize_pages(item.get(fields.PAGES, ""))
         if not pages and (start or end):
             pages = pages_from_parts(row.get(start, "") if start else "",
@@ -176,7 +189,8 @@ def records_from_table(table: Table, decoded: DecodedText) -> Records:
                 if row.get(key, "") or extra not in item:
                     item[extra] = row.get(key, "")
         items.append(item)
-    return assemble(decoded, fmt, items, table.lines, delimiter=table.delimiter)
+    return assemble(decoded, fmt, items, table.lines,
+                    delimiter=table.delimiter if has_columns else None)
 
 
 def read_csv_records(path: str | Path, *, decoded: DecodedText | None = None) -> Records:

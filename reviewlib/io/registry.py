@@ -1,7 +1,7 @@
 """One registry of record readers, chosen by file suffix.
 
-``.txt`` is what both RIS exports and Web of Science's tab-delimited exports are called, so
-that suffix looks at the first line to decide.
+``.txt`` is what RIS exports and both Web of Science exports (plain text, tab-delimited) are
+called, so for that suffix the first line decides.
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from reviewlib.io.csvrecords import read_csv_records
 from reviewlib.io.recordset import Records
 from reviewlib.io.ris import read_ris
 from reviewlib.io.text import lines_of, read_text
+from reviewlib.io.wos import read_wos_plain
 
 
 def read_txt(path: str | Path) -> Records:
-    """Read a ``.txt`` export: RIS, or a tab-delimited table (Web of Science).
+    """Read a ``.txt`` export: RIS, Web of Science plain text, or a tab-delimited table.
 
-    Raises
-    ------
-    InputError
-        For Web of Science's plain-text ("FN ...") format, which is not read; export
-        "Tab delimited file" or RIS instead.
+    The first non-blank line decides: ``FN``/``VR``/``PT`` lines are Web of Science plain
+    text, a line with tabs is a table (Web of Science "Tab delimited file"), anything else
+    is read as RIS.
     """
     decoded = read_text(path)
     if decoded.text is None:
@@ -34,10 +33,8 @@ def read_txt(path: str | Path) -> Records:
         if line.strip():
             first = line
             break
-    if first.startswith("FN ") or first.startswith("PT ") and "\t" not in first:
-        decoded.error(number, "Web of Science plain-text format is not read; export the "
-                              "records as 'Tab delimited file' or as RIS")
-        raise InputError(decoded.problems)
+    if first.startswith(("FN ", "VR ")) or first.startswith("PT ") and "\t" not in first:
+        return read_wos_plain(path, decoded=decoded)
     if "\t" in first and not first.startswith("TY  -"):
         return read_csv_records(path, decoded=decoded)
     return read_ris(path, decoded=decoded)
@@ -59,7 +56,7 @@ def read_records(path: str | Path) -> Records:
     Parameters
     ----------
     path : str or pathlib.Path
-        A ``.bib``, ``.ris``, ``.txt`` (RIS or Web of Science tab-delimited), ``.csv`` or
+        A ``.bib``, ``.ris``, ``.txt`` (RIS, Web of Science plain text or tab-delimited), ``.csv`` or
         ``.tsv`` file.
 
     Returns

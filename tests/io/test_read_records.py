@@ -12,8 +12,8 @@ from reviewlib.io import COLUMNS, READERS, read_records
 from reviewlib.records import fields
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "io"
-EXPORTS = ["scopus.ris", "scopus.csv", "wos_savedrecs.txt", "excel_semicolon.csv", "cp1252.csv",
-           "references.bib", "review_reference_list.bib"]
+EXPORTS = ["scopus.ris", "scopus.csv", "wos_savedrecs.txt", "wos_plain.txt", "excel_semicolon.csv",
+           "cp1252.csv", "references.bib", "review_reference_list.bib"]
 
 
 def rows(recs) -> list[dict[str, str]]:
@@ -99,6 +99,18 @@ def test_web_of_science_tab_delimited():
     assert r[1]["ut"] == "WOS:000000000000002"
     notes = " | ".join(n.message for n in recs.notes)
     assert "CRLF" in notes and "trailing delimiter" in notes
+
+
+def test_web_of_science_plain_text_gives_the_same_records():
+    plain = read_records(DATA / "wos_plain.txt")
+    tab = read_records(DATA / "wos_savedrecs.txt")
+    assert (plain.format, plain.encoding, plain.delimiter) == ("wos-plain", "utf-8-sig", None)
+    assert plain.lines == [3, 28, 50, 72]  # the PT lines
+    keep = [c for c in tab.frame.columns if c not in ("id", "source")]
+    assert plain.frame[keep].to_dict("records") == tab.frame[keep].to_dict("records")
+    # wrapped title lines are joined with a space, author lines are items
+    assert plain.frame.loc[0, "title"].endswith("Dual-Route Model on Likes, Shares, and Sales")
+    assert plain.frame.loc[0, "af"] == "Hung, K.; Tse, D. K.; Chan, T. H."
 
 
 def test_excel_bom_semicolon_crlf_csv():
@@ -224,8 +236,11 @@ BROKEN = {
                     "{p}:1: text outside a record: 'TI  - The Role of Influencers' (every record starts with a 'TY  -' line)"),
     "dupid.csv": ("id,title\nhung2022,E-Commerce Influencers in China\nchen2023,The Role of Influencers\nhung2022,Again\n",
                   "{p}:4: duplicate id 'hung2022' (first used on line 2)"),
-    "plain.txt": ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Hung, K\nER\n",
-                  "{p}:1: Web of Science plain-text format is not read; export the records as 'Tab delimited file' or as RIS"),
+    "wos_open.txt": ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Hung, K\nTI E-Commerce Influencers in China\n\n"
+                     "PT J\nAU Naeem, M\nER\nEF\n",
+                     "{p}:3: record is not closed: no 'ER' line before the next 'PT' on line 7"),
+    "wos_bad.txt": ("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Hung, K\nTitle: E-Commerce\nER\nEF\n",
+                    "{p}:5: not a Web of Science tag line: 'Title: E-Commerce' (expected a two-letter tag, a space and a value)"),
     "table.xlsx": (b"PK\x03\x04", "{p}: unknown file type '.xlsx'; records are read from .bib, .csv, .ris, .tsv, .txt files"),
 }
 
