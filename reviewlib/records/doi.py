@@ -66,4 +66,7 @@ def normalize_doi(value: str | None) -> str:
     match = _DOI.search(text)
     if not match:
         return ""
-    return _strip_unbalanced(match.group(0)).lower()
+    doi = match.group(0)
+    if text[: match.start()].lower().endswith("doi="):
+        doi = doi.split("&", 1)[0]  # a query parameter of a link (Scopus "Link" column)
+    return _strip_unbalanced(doi).lower()

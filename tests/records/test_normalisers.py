@@ -32,6 +32,9 @@ from reviewlib.records import (
     # a balanced parenthesis is part of the DOI, an unbalanced closing one is not
     ("(10.1016/S0140-6736(20)30183-5)", "10.1016/s0140-6736(20)30183-5"),
     ("10.38156/imka.v3i1.163", "10.38156/imka.v3i1.163"),
+    # the DOI inside a Scopus link ends where the next query parameter starts
+    ("https://www.scopus.com/inward/record.uri?eid=2-s2.0-1&doi=10.3390%2fjtaer18030081&partnerID=40",
+     "10.3390/jtaer18030081"),
 ])
 def test_normalize_doi(raw, expected):
     assert normalize_doi(raw) == expected
