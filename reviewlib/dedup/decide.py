@@ -112,11 +112,11 @@ def _bibliographic(f):
 #: Conditions under which two records are never the same work, whatever the rules say.
 #: ``related`` marks the vetoes that still allow a report-of-the-same-study relation.
 VETOES: tuple[tuple[Rule, bool], ...] = (
-    (Rule("doi_differs", "both have a DOI and the DOIs differ", lambda f: _v(f, "doi") == CONFLICT), True),
     (Rule("preprint_vs_published", "exactly one of the two is a preprint or working paper",
           lambda f: _v(f, "preprint")), True),
+    (Rule("doi_differs", "both have a DOI and the DOIs differ", lambda f: _v(f, "doi") == CONFLICT), True),
     (Rule("notice", "an erratum, correction, retraction or expression of concern is never the article it is about",
-          lambda f: _v(f, "notice")), False),
+          lambda f: _v(f, "notice")), True),
     (Rule("part_differs", "different parts of a series (Part I / Part II)", lambda f: _v(f, "part") == CONFLICT), False),
     (Rule("title_numbers_differ", "the titles contain different numbers (years, study numbers, volumes), "
           "unless year, volume and first page all agree (then a typo is the likelier explanation)",
@@ -193,9 +193,17 @@ MAYBE_RULES: tuple[Rule, ...] = (
 )
 
 #: A report of the same study: titles close and authors overlapping, separated by a veto
-#: that allows it (DOI, preprint, years).
-RELATED_TEST = Rule("related", "titles >= 0.90 and authors overlap",
-                    lambda f: _title(f, 0.90) & _authors_ok(f))
+#: that allows it. A preprint and its journal version, or a notice and its article, always
+#: qualify; other versions (conference paper and journal article, working paper and
+#: article) need different containers and at most three years between them, so that a
+#: recurring title in one journal (an annual editorial) is not reported.
+MAX_VERSION_YEARS = 3
+
+RELATED_TEST = Rule("related", "titles >= 0.90 and authors overlap; a preprint, a notice, or a version in "
+                               "another container within three years",
+                    lambda f: _title(f, 0.90) & _authors_ok(f)
+                    & (_v(f, "preprint") | _v(f, "notice")
+                       | ((_v(f, "year_diff") <= MAX_VERSION_YEARS) & ~_container_same(f))))
 
 
 def score(f: pd.DataFrame) -> np.ndarray:
