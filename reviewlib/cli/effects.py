@@ -65,6 +65,9 @@ def run_check(args: argparse.Namespace) -> int:
                             for f in shown]}
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
+        if not args.quiet:
+            for note in table.notes:  # how the file itself was read (BOM, delimiter, ...)
+                print(f"{table.path}:{note.line or 1}: note: {note.message}")
         for f in shown:
             print(f.format(table.path))
         print(f"{table.path}: {len(table)} row(s): {counts['error']} error(s), "

@@ -243,8 +243,14 @@ def _ci(reading: RowReading) -> list[Finding]:
     est = reading["estimate"]
     e_iv = reading.interval("estimate")
     if not Interval(lo.lower, hi.upper).overlaps(e_iv):
+        hint = ""
+        if m in LOG_ODDS_MEASURES and lo.value > 0 and \
+                Interval(lo.lower, hi.upper).overlaps(e_iv.map(math.exp)):
+            hint = (f"; exp({est.text}) = {fmt(math.exp(est.value))} lies inside it, so the "
+                    "interval looks like the odds ratio's: give the coefficient's interval "
+                    "or use measure odds_ratio")
         out.append(_f(reading, "error", "ci_excludes_estimate",
-                      f"estimate {est.text} lies outside its CI [{lo.text}, {hi.text}]",
+                      f"estimate {est.text} lies outside its CI [{lo.text}, {hi.text}]{hint}",
                       "estimate", estimate=est.value, ci_low=lo.value, ci_high=hi.value))
         return out
     if m == "odds_ratio":

@@ -37,6 +37,13 @@ def test_ci_order_and_estimate_outside():
                                                  ci_high="0.9"))
 
 
+def test_odds_ratio_interval_given_for_a_coefficient():
+    # coefficient 0.405 (OR 1.4993) with the OR's CI 1.2 to 1.875 typed beside it
+    t = table(measure="logit_coef", estimate="0.405", ci_low="1.2", ci_high="1.875")
+    [f] = [f for f in check(t) if f.code == "ci_excludes_estimate"]
+    assert "looks like the odds ratio's" in f.message
+
+
 def test_ci_gives_se_for_odds_ratio():
     # SE(ln OR) = (ln 1.875 - ln 1.2) / (2 * 1.959964) = 0.4462871 / 3.919928 = 0.1138509
     c = convert_row(table(measure="odds_ratio", estimate="1.5", ci_low="1.2",
