@@ -63,10 +63,11 @@ class _Box:
     rounded: bool = False
     center: bool = False
     bold: bool = False
+    min_h: float = 0.0
 
     @property
     def height(self) -> float:
-        return len(self.lines) * LINE_IN + 2 * PAD_IN
+        return max(len(self.lines) * LINE_IN + 2 * PAD_IN, self.min_h)
 
     @property
     def cx(self) -> float:
@@ -162,7 +163,8 @@ def _boxes(p: PrismaCounts) -> dict[str, _Box]:
     else:
         new = _lines(f"Studies included in review (n = {_n(c['new_studies'])})",
                      f"Reports of included studies (n = {_n(c['new_reports'])})")
-    b["new"] = _Box(new)
+    # without a total box the "Included" band is this row alone: tall enough for its label
+    b["new"] = _Box(new, min_h=0.0 if p.has_previous else 0.75)
     b["title_dbr"] = _Box(["Identification of new studies via databases and registers"],
                           fill=TITLE_YELLOW, edge=TITLE_YELLOW, rounded=True, center=True)
     if p.has_other:
@@ -385,11 +387,15 @@ def save(counts: PrismaCounts, path: str | os.PathLike, *, dpi: int = 200) -> Pa
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png", "pdf"):
         raise UsageError(f"{path}: the diagram is written as .svg, .png or .pdf, not {fmt!r}")
-    fig = draw(counts)
-    try:
-        buf = io.BytesIO()
-        meta = {"Date": None} if fmt == "svg" else None   # same data, same bytes
-        fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
-    finally:
-        plt.close(fig)
+    # SVG keeps its text as text (searchable, selectable, readable by screen readers) and
+    # carries no date or random ids, so the same counts give the same bytes.
+    rc = {"svg.fonttype": "none", "svg.hashsalt": "reviewlib"}
+    with matplotlib.rc_context(rc):
+        fig = draw(counts)
+        try:
+            buf = io.BytesIO()
+            meta = {"Date": None} if fmt == "svg" else None
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
+        finally:
+            plt.close(fig)
     return atomic_write(path, buf.getvalue(), overwrite=True)

@@ -25,3 +25,34 @@ def review(tmp_path, monkeypatch) -> Path:
     shutil.copytree(REVIEW, tmp_path / "review")
     monkeypatch.chdir(tmp_path)
     return Path("review")
+
+
+def drop_rows(path: str, *ids: str) -> None:
+    """Remove the rows starting with ``ids`` from a CSV, keeping its bytes otherwise."""
+    raw = Path(path).read_bytes()
+    nl = b"\r\n" if b"\r\n" in raw else b"\n"
+    keep = [ln for ln in raw.split(nl)
+            if not any(ln.startswith(i.encode() + sep) for i in ids for sep in (b",", b";"))]
+    Path(path).write_bytes(nl.join(keep))
+
+
+TA = ("review/title_abstract/ana.csv", "review/title_abstract/budi.csv")
+FT = ("review/full_text/ana.csv", "review/full_text/budi.csv")
+
+
+@pytest.fixture
+def databases_only(review) -> Path:
+    """The review folder reduced to its two databases (no citations, no previous version)."""
+    drop_rows("review/sources.csv", "citations", "previous")
+    for p in TA + FT:
+        drop_rows(p, "C02", "C03", "C04")
+    Path("review/previous_audit.csv").unlink()
+    return review
+
+
+@pytest.fixture
+def databases_and_other(review) -> Path:
+    """The review folder without the previous version."""
+    drop_rows("review/sources.csv", "previous")
+    Path("review/previous_audit.csv").unlink()
+    return review
