@@ -1,0 +1,184 @@
+"""``reviewlib pool``: pool effect sizes from a table or from the extraction data.
+
+Two ways in (DESIGN.md contract):
+
+``reviewlib pool FILE --yi COL --vi COL [--label COL] [--method M] [--knha] [--level 95] [--json]``
+    FILE is any CSV/TSV :func:`reviewlib.io.read_table` can read; every cell of the two
+    columns must be a number (vi > 0), else each bad cell is reported as
+    ``path:line:column: message`` and the exit code is 1.
+``reviewlib pool --effects extraction/effects.csv --outcome NAME [--exposure NAME]
+[--sample NAME ...] [--model NAME] [--by COLUMN] ...``
+    Effects selected and converted by :func:`reviewlib.effects.prepare_analysis`.
+
+Without ``--json`` the metafor-like summary is printed; with it, one JSON object whose keys
+include k, method, estimate, se, ci_low, ci_high, tau2, i2, h2, q, q_p, pi_low, pi_high.
+``--by COLUMN`` adds a subgroup analysis (separate tau^2 per group).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+import numpy as np
+import pandas as pd
+
+from reviewlib.errors import InputError, Problem, UsageError
+from reviewlib.meta import METHODS, pool
+
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``pool`` subcommand to the dispatcher."""
+    p = subparsers.add_parser(
+        "pool", help="pool effect sizes (fixed and random effects, as R metafor's rma.uni)",
+        description="Pool effect sizes with a fixed- or random-effects model whose numbers "
+                    "match R metafor's rma.uni.")
+    p.add_argument("file", nargs="?", help="CSV/TSV file with one effect per row")
+    p.add_argument("--yi", help="column of effect sizes (FILE mode)")
+    p.add_argument("--vi", help="column of sampling variances (FILE mode)")
+    p.add_argument("--label", help="column of study labels (FILE mode, optional)")
+    p.add_argument("--effects", metavar="PATH",
+                   help="extraction effects file (e.g. extraction/effects.csv) instead of FILE")
+    p.add_argument("--outcome", help="outcome to pool (with --effects)")
+    p.add_argument("--exposure", help="exposure to pool (with --effects)")
+    p.add_argument("--sample", action="append", metavar="NAME",
+                   help="sample to include (with --effects; repeat for several)")
+    p.add_argument("--model", help="keep rows of this model only, e.g. 'Model I' (with --effects)")
+    p.add_argument("--by", metavar="COLUMN", help="subgroup analysis by this column")
+    p.add_argument("--method", default="REML", type=str.upper, choices=METHODS,
+                   help="tau^2 estimator (default REML; FE = fixed effect)")
+    p.add_argument("--knha", action="store_true",
+                   help="Knapp-Hartung adjustment (t distribution with k-1 df)")
+    p.add_argument("--level", type=float, default=95.0, help="confidence level in %% (default 95)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=run)
+    return p
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    if not np.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def read_effects_table(path: str, yi: str, vi: str, label: str | None = None,
+                       by: str | None = None) -> pd.DataFrame:
+    """Read FILE's effect and variance columns, checking every cell.
+
+    Returns a DataFrame with columns yi, vi, label (and group when ``by`` is given).
+
+    Raises
+    ------
+    InputError
+        One problem per bad cell (``path:line:column``): empty, not a number, infinite,
+        or a variance that is not positive.
+    UsageError
+        When a named column does not exist.
+    """
+    from reviewlib.io import read_table
+
+    table = read_table(path)
+    table.raise_for_problems()
+    cols = {}
+    for role, name in (("yi", yi), ("vi", vi), ("label", label), ("group", by)):
+        if name is None:
+            continue
+        try:
+            cols[role] = table.column(name)
+        except KeyError as e:
+            raise UsageError(f"{path}: no column {name!r}; the columns are "
+                             f"{', '.join(table.header)}") from e
+    problems: list[Problem] = []
+    out = {"yi": [], "vi": [], "label": [], "group": []}
+    for row, line in zip(table.rows, table.lines):
+        for role in ("yi", "vi"):
+            col = cols[role]
+            raw = row[table.keys[col - 1]].strip()
+            try:
+                value = _number(raw)
+            except ValueError:
+                hint = (" (decimal comma? write it with a point)" if _DECIMAL_COMMA.match(raw)
+                        else "")
+                what = "empty" if raw == "" else f"not a number: {raw!r}"
+                problems.append(Problem(str(path), line, col, f"{table.header[col - 1]} is {what}{hint}"))
+                value = np.nan
+            else:
+                if role == "vi" and value <= 0:
+                    problems.append(Problem(str(path), line, col,
+                                            f"{table.header[col - 1]} must be positive, not {raw}"))
+            out[role].append(value)
+        out["label"].append(row[table.keys[cols["label"] - 1]] if "label" in cols
+                            else f"row {line}")
+        out["group"].append(row[table.keys[cols["group"] - 1]] if "group" in cols else "")
+    if problems:
+        raise InputError(problems)
+    if not out["yi"]:
+        raise InputError.at(path, table.header_line, "no data rows")
+    frame = pd.DataFrame(out)
+    return frame if by is not None else frame.drop(columns="group")
+
+
+def _from_effects(args) -> tuple[pd.DataFrame, dict]:
+    try:
+        from reviewlib.effects import prepare_analysis
+    except ImportError as e:  # the effects package is optional at this layer
+        raise UsageError("--effects is not available: reviewlib.effects.prepare_analysis "
+                         "cannot be imported") from e
+    frame = prepare_analysis(args.effects, outcome=args.outcome, exposure=args.exposure,
+                             samples=args.sample, model=args.model)
+    excluded = list(frame.attrs.get("excluded", []))
+    if frame.empty:
+        raise UsageError(f"{args.effects}: no effects match the selection (outcome="
+                         f"{args.outcome!r}, exposure={args.exposure!r}, sample={args.sample!r}, "
+                         f"model={args.model!r})")
+    data = pd.DataFrame({"yi": frame["yi"].to_numpy(float), "vi": frame["vi"].to_numpy(float),
+                         "label": frame["label"].astype(str).to_numpy()})
+    if args.by is not None:
+        if args.by not in frame.columns:
+            raise UsageError(f"--by {args.by!r} is not a column of the prepared effects "
+                             f"({', '.join(frame.columns)})")
+        data["group"] = frame[args.by].astype(str).to_numpy()
+    info = {"source": str(args.effects), "scale": frame.attrs.get("scale"),
+            "effect_ids": list(frame["effect_id"]), "excluded": excluded}
+    return data, info
+
+
+def run(args) -> int:
+    """Run ``reviewlib pool``; returns the exit code."""
+    if (args.file is None) == (args.effects is None):
+        raise UsageError("give either FILE (with --yi and --vi) or --effects PATH")
+    if args.file is not None:
+        if not args.yi or not args.vi:
+            raise UsageError("FILE mode needs --yi COL and --vi COL")
+        data = read_effects_table(args.file, args.yi, args.vi, args.label, args.by)
+        info = {"source": args.file}
+    else:
+        if args.outcome is None:
+            raise UsageError("--effects needs --outcome NAME")
+        data, info = _from_effects(args)
+    res = pool(data["yi"], data["vi"], method=args.method, test="knha" if args.knha else "z",
+               level=args.level, labels=data["label"])
+    sub = res.subgroup(data["group"]) if args.by is not None else None
+    if args.json:
+        out = res.to_dict()
+        out.update(info)
+        if sub is not None:
+            out["subgroups"] = sub.to_dict()
+        print(json.dumps(out, indent=2, allow_nan=False))
+        return 0
+    print(f"source: {info['source']}" + (f" (scale: {info['scale']})" if info.get("scale") else ""))
+    for row in info.get("excluded", []):
+        print(f"{info['source']}:{row.get('line')}: left out {row.get('effect_id')}: "
+              f"{row.get('reason')}", file=sys.stderr)
+    print(res.summary())
+    if sub is not None:
+        print(f"Subgroups by {args.by} (separate tau^2):")
+        print(sub.table.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+        t = sub.test
+        print(f"\nTest for subgroup differences: Qb(df = {t.df:g}) = {t.qb:.4f}, p = {t.pval:.4g}")
+    return 0
