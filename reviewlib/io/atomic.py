@@ -50,8 +50,14 @@ def atomic_write(path: str | Path, data: bytes | str, *, overwrite: bool = False
 
     Examples
     --------
-    >>> atomic_write("out/notes.txt", "hello\\n")            # doctest: +SKIP
-    PosixPath('out/notes.txt')
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> atomic_write(folder / "out" / "notes.txt", "hello\\n").read_text()
+    'hello\\n'
+    >>> atomic_write(folder / "out" / "notes.txt", "again\\n")
+    Traceback (most recent call last):
+    ...
+    reviewlib.errors.OverwriteError: ...notes.txt: file exists; not replacing it (pass overwrite=True or choose another path)
     """
     dest = Path(path)
     if isinstance(data, str):

@@ -98,8 +98,12 @@ def read_bibtex(path: str | Path) -> Records:
 
     Examples
     --------
-    >>> recs = read_bibtex("references.bib")          # doctest: +SKIP
-    >>> recs.frame.loc[0, ["id", "year"]].tolist()    # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> bib = pathlib.Path(tempfile.mkdtemp()) / "refs.bib"
+    >>> _ = bib.write_text("@article{hung2022, title = {E-Commerce Influencers in China},"
+    ...                    " year = 2022, source = {Scopus}}\\n")
+    >>> read_bibtex(bib).frame.loc[0, ["id", "year", "source", "bibtex_source"]].tolist()
+    ['hung2022', '2022', 'refs.bib', 'Scopus']
     """
     decoded = read_text(path)
     if decoded.text is None:
@@ -231,7 +235,16 @@ def write_bibtex(data: pd.DataFrame | Records | Iterable[Record], path: str | Pa
 
     Examples
     --------
-    >>> write_bibtex(read_records("search/scopus.ris"), "out/scopus.bib")   # doctest: +SKIP
-    PosixPath('out/scopus.bib')
+    >>> import pathlib, tempfile
+    >>> from reviewlib.records import Record
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out.bib"
+    >>> rec = Record(id="hung2022", entrytype="article", title="E-Commerce Influencers in China",
+    ...              year="2022", pages="486--501")
+    >>> print(write_bibtex([rec], out).read_text(), end="")
+    @article{hung2022,
+      title = {E-Commerce Influencers in China},
+      year = {2022},
+      pages = {486--501},
+    }
     """
     return atomic_write(path, to_bibtex_text(data), overwrite=overwrite)

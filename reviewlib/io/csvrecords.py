@@ -217,9 +217,14 @@ def read_csv_records(path: str | Path, *, decoded: DecodedText | None = None) ->
 
     Examples
     --------
-    >>> recs = read_csv_records("screening/search/scopus.csv")     # doctest: +SKIP
-    >>> recs.format, len(recs)                                      # doctest: +SKIP
-    ('scopus-csv', 412)
+    >>> import pathlib, tempfile
+    >>> csv = pathlib.Path(tempfile.mkdtemp()) / "hits.csv"
+    >>> _ = csv.write_text("Authors,Title,Year,Source title,Page start,Page end\\n"
+    ...                    "Hung K.; Tse D.K.,E-Commerce Influencers in China,2022,"
+    ...                    "Journal of Advertising,486,501\\n")
+    >>> recs = read_csv_records(csv)
+    >>> recs.frame.loc[0, ["id", "author", "journal", "pages"]].tolist()
+    ['hits:1', 'Hung, K. and Tse, D.K.', 'Journal of Advertising', '486--501']
     """
     if decoded is None:
         decoded = read_text(path)

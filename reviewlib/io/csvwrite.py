@@ -70,7 +70,10 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, overwrite: bool = False)
 
     Examples
     --------
-    >>> write_csv(records.frame, "out/records.csv")      # doctest: +SKIP
-    PosixPath('out/records.csv')
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "out" / "records.csv"
+    >>> frame = pd.DataFrame({"id": ["hung2022"], "pages": ["486--501"], "note": [None]})
+    >>> write_csv(frame, out).read_bytes()
+    b'id,pages,note\\nhung2022,486--501,\\n'
     """
     return atomic_write(path, to_csv_text(frame), overwrite=overwrite)

@@ -74,8 +74,13 @@ def read_records(path: str | Path) -> Records:
 
     Examples
     --------
-    >>> recs = read_records("screening/search/scopus.ris")      # doctest: +SKIP
-    >>> recs.frame[["id", "title", "year", "doi"]].head()       # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> ris = pathlib.Path(tempfile.mkdtemp()) / "scopus.ris"
+    >>> _ = ris.write_text("TY  - JOUR\\nAU  - Hung, K.\\nTI  - E-Commerce Influencers in China\\n"
+    ...                    "PY  - 2022\\nDO  - https://doi.org/10.1080/00913367.2021.1990811\\nER  - \\n")
+    >>> recs = read_records(ris)
+    >>> recs.format, recs.frame.loc[0, ["id", "author", "year", "doi"]].tolist()
+    ('ris', ['scopus:1', 'Hung, K.', '2022', '10.1080/00913367.2021.1990811'])
     """
     p = Path(path)
     reader = READERS.get(p.suffix.lower())

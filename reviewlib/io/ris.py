@@ -118,8 +118,11 @@ def read_ris(path: str | Path, *, decoded: DecodedText | None = None) -> Records
 
     Examples
     --------
-    >>> recs = read_ris("screening/search/scopus.ris")   # doctest: +SKIP
-    >>> recs.frame[["id", "title", "year"]].head()       # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> ris = pathlib.Path(tempfile.mkdtemp()) / "z.ris"
+    >>> _ = ris.write_text("TY  - CONF\\nID  - halim2020\\nAU  - Halim, E.\\nSP  - 899\\nEP  - 904\\nER  - \\n")
+    >>> read_ris(ris).frame.loc[0, ["id", "entrytype", "pages"]].tolist()
+    ['halim2020', 'inproceedings', '899--904']
     """
     if decoded is None:
         decoded = read_text(path)

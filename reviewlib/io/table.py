@@ -115,8 +115,13 @@ class Table:
 
         Examples
         --------
-        >>> t = read_table("screening/sources.csv")      # doctest: +SKIP
-        >>> t.raise_for_problems()                       # doctest: +SKIP
+        >>> import pathlib, tempfile
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "decisions.csv"
+        >>> _ = p.write_text("record_id,decision\\nhung2022,include,yes\\n")
+        >>> read_table(p).raise_for_problems()
+        Traceback (most recent call last):
+        ...
+        reviewlib.errors.InputError: ...decisions.csv:2:3: row has 3 fields but the header has 2: unexpected field 'yes'
         """
         if self.problems:
             raise InputError(self.problems)
@@ -145,7 +150,11 @@ class Table:
 
         Examples
         --------
-        >>> read_table("extraction/effects.csv").to_frame().dtypes.unique()   # doctest: +SKIP
+        >>> import pathlib, tempfile
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "effects.csv"
+        >>> _ = p.write_text("study_id,n,or\\nfitriani2023,11077,NA\\n")
+        >>> read_table(p).to_frame().loc[0].tolist()
+        ['fitriani2023', '11077', 'NA']
         """
         frame = pd.DataFrame(
             [[row.get(k, "") for k in self.keys] for row in self.rows],
@@ -402,9 +411,15 @@ def read_table(path: str | Path, *, expected: Iterable[str] | None = None) -> Ta
 
     Examples
     --------
-    >>> t = read_table("screening/title_abstract/reviewer1.csv")   # doctest: +SKIP
-    >>> t.delimiter, t.encoding, len(t.rows)                        # doctest: +SKIP
-    (',', 'utf-8', 60)
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "excel.csv"
+    >>> _ = p.write_bytes("\\ufeffid;title\\r\\nmolina2022;\\"Determining factors; Mexico\\"\\r\\n".encode())
+    >>> t = read_table(p)
+    >>> t.encoding, t.delimiter, t.newline, t.rows, t.lines
+    ('utf-8-sig', ';', '\\r\\n', [{'id': 'molina2022', 'title': 'Determining factors; Mexico'}], [2])
+    >>> [n.message for n in t.notes]       # doctest: +NORMALIZE_WHITESPACE
+    ['UTF-8 byte-order mark (BOM) found and removed', 'Windows line ends (CRLF)',
+     'semicolon-delimited (as Excel saves CSV in locales with a decimal comma)']
     """
     return table_from_text(read_text(path), expected=expected)
 

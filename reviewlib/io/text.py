@@ -117,9 +117,12 @@ def read_text(path: str | Path) -> DecodedText:
 
     Examples
     --------
-    >>> d = read_text("screening/search/scopus.ris")      # doctest: +SKIP
-    >>> d.encoding, d.newline                             # doctest: +SKIP
-    ('utf-8-sig', '\\r\\n')
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "ansi.csv"
+    >>> _ = p.write_bytes("id,author\\r\\nx,Hernández, V.\\r\\n".encode("cp1252"))
+    >>> d = read_text(p)
+    >>> d.encoding, d.newline, [n.message for n in d.notes]
+    ('cp1252', '\\r\\n', ['not valid UTF-8 (byte 0xe1 on line 2); read as cp1252', 'Windows line ends (CRLF)'])
     """
     p = Path(path)
     try:

@@ -51,7 +51,12 @@ def read_wos_plain(path: str | Path, *, decoded: DecodedText | None = None) -> R
 
     Examples
     --------
-    >>> read_wos_plain("screening/search/wos.txt").frame[["title", "ut"]]   # doctest: +SKIP
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "savedrecs.txt"
+    >>> _ = p.write_text("FN Clarivate Analytics Web of Science\\nVR 1.0\\nPT J\\nAU Hung, K\\n"
+    ...                  "   Tse, DK\\nTI E-Commerce Influencers in China\\nPY 2022\\nUT WOS:1\\nER\\nEF\\n")
+    >>> read_wos_plain(p).frame.loc[0, ["author", "year", "ut"]].tolist()
+    ['Hung, K and Tse, DK', '2022', 'WOS:1']
     """
     if decoded is None:
         decoded = read_text(path)
