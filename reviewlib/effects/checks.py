@@ -295,11 +295,18 @@ def _t_vs_ratio(reading: RowReading) -> list[Finding]:
     if allowed.overlaps(t_iv):
         if Interval(ratio, ratio).overlaps(t_iv):
             return []
+        point_b, point_se = Interval(b.value, b.value), Interval(se.value, se.value)
+        if (point_b / reading.interval("se")).overlaps(t_iv):
+            whose = "the rounding of se alone accounts for it"
+        elif (reading.interval("estimate") / point_se).overlaps(t_iv):
+            whose = "the rounding of the estimate alone accounts for it"
+        else:
+            whose = "it takes the rounding of both"
         return [_f(reading, "note", "t_vs_ratio",
                    f"t = {t.text} vs estimate/se = {b.text}/{se.text} = {fmt(ratio)}: consistent "
                    f"within rounding, since estimate in {reading.interval('estimate')} and se in "
-                   f"{reading.interval('se')} allow {fmt(allowed.lo)} to {fmt(allowed.hi)}; t "
-                   f"implies se = {fmt(se_implied)}", "t", **numbers)]
+                   f"{reading.interval('se')} allow {fmt(allowed.lo)} to {fmt(allowed.hi)} "
+                   f"({whose}); t implies se = {fmt(se_implied)}", "t", **numbers)]
     return [_f(reading, "error", "t_vs_ratio",
                f"t = {t.text} but estimate/se = {b.text}/{se.text} = {fmt(ratio)}, and rounding "
                f"allows only {fmt(allowed.lo)} to {fmt(allowed.hi)}", "t", **numbers)]

@@ -17,8 +17,8 @@ References
    chapter 7 (converting among d, r and the log odds ratio).
 .. [CH] Higgins, J. P. T., Li, T., & Deeks, J. J. (eds.) (2023). Chapter 6: Choosing effect
    measures and computing estimates of effect. *Cochrane Handbook for Systematic Reviews of
-   Interventions*, version 6.4, sections 6.3.1 (SE from a confidence interval or a p-value)
-   and 6.5.2 (ratio measures: work on the log scale).
+   Interventions*, version 6.4, sections 6.3.1 (SE from a confidence interval or a p-value,
+   difference measures) and 6.3.2 (the same for ratio measures, on the log scale).
 .. [F21] Fisher, R. A. (1921). On the "probable error" of a coefficient of correlation deduced
    from a small sample. *Metron*, 1, 3-32.
 .. [F24] Fisher, R. A. (1924). The distribution of the partial correlation coefficient.
@@ -71,7 +71,7 @@ def z_critical(level: float = 95.0) -> float:
 def se_from_ci(low: float, high: float, level: float = 95.0) -> float:
     """Standard error from a symmetric confidence interval: SE = (U - L) / (2 z_{alpha/2}).
 
-    For a ratio measure pass the *logarithms* of the limits ([CH] 6.3.1 and 6.5.2.2).
+    For a ratio measure pass the *logarithms* of the limits ([CH] 6.3.1, 6.3.2).
 
     Examples
     --------
@@ -84,7 +84,7 @@ def se_from_ci(low: float, high: float, level: float = 95.0) -> float:
 def se_from_p(estimate: float, p: float) -> float:
     """Standard error from a two-sided p-value of a normal (Wald) test: SE = |b| / z_{p/2}.
 
-    [CH] 6.3.1. A larger p gives a larger SE, so calling this with the upper end of an
+    [CH] 6.3.1-6.3.2. A larger p gives a larger SE, so calling this with the upper end of an
     interval for p (``p < 0.001``, or 0.0005 for a printed ``0.000``) gives the *largest*
     SE consistent with the printing: a valid, conservative variance.
 
@@ -176,7 +176,7 @@ def partial_r_from_t(t: float, df: float) -> float:
 
 
 def var_partial_r(r: float, df: float) -> float:
-    """Variance of a partial correlation: (1 - r^2)^2 / df, df = n - p - 1 ([AT13] eq. 2)."""
+    """Variance of a partial correlation: (1 - r^2)^2 / df, df = n - p - 1 ([AT13])."""
     return (1.0 - r * r) ** 2 / df
 
 

@@ -45,6 +45,9 @@ def test_t_164_consistent_within_rounding_of_the_se(findings):
     # the SE the printed t implies: 0.969 / 164.130 = 0.0059039 (inside [0.0055, 0.0065])
     assert f.numbers["se_implied"] == pytest.approx(0.0059039, rel=1e-4)
     assert "164.130" in f.message and "161.5" in f.message and "consistent" in f.message
+    # O's rounding alone gives only 0.9685/0.006 = 161.42 to 0.9695/0.006 = 161.58: it is the
+    # one-significant-digit STDEV that makes room for 164.13
+    assert "rounding of se alone" in f.message
 
 
 def test_t_inconsistent_beyond_rounding_is_an_error(table):
