@@ -102,7 +102,7 @@ class Table:
     problems: list[Problem] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
 
-    # ------------------------------------------------------------------ helpers
+    # ------------------------------------------------------------------ recording
     def _note(self, line: int | None, message: str, column: int | None = None) -> None:
         self.notes.append(Problem(str(self.path), line, column, message, level="note"))
 
