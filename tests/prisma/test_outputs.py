@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import shutil
+import subprocess
 import io
 import json
 from pathlib import Path
@@ -191,3 +193,47 @@ def test_cli_usage_errors(review):
     assert main(["prisma", "review", "--svg"]) == 2
     assert main(["prisma", "review", "--png", "diagram.gif"]) == 2
     assert not Path("diagram.gif").exists()
+
+
+#: How PRISMA2020's PRISMA_data() (R package version 1.1.x, R/PRISMA_data.R) reads the
+#: template: read.csv, rows found with grep on the first column, numbers stripped of
+#: everything but digits, reason lists split on ";" and on the first ",".
+R_READER = r"""
+data <- read.csv(commandArgs(TRUE)[1])
+get <- function(key) data[grep(key, data[, 1]), ]$n
+num <- function(key) as.numeric(gsub("[^0-9.]", "", gsub(",", "", get(key))))
+reasons <- function(key) {
+  x <- unlist(strsplit(as.character(get(key)), split = "(;)( )?"))
+  paste(gsub(",.*$", "", x), trimws(gsub(".*?,([ 0-9,]*)|.*()", "\\1", x)), sep = "=",
+        collapse = "|")
+}
+for (k in c("previous_studies", "database_results", "duplicates", "records_screened",
+            "dbr_sought_reports", "other_sought_reports", "new_studies", "total_studies$",
+            "total_reports$")) cat(k, num(k), "\n", sep = "\t")
+cat("dbr_excluded", reasons("dbr_excluded"), "\n", sep = "\t")
+cat("database_specific_results", reasons("database_specific_results"), "\n", sep = "\t")
+"""
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
+@pytest.mark.parametrize("scenario", ["review", "databases_only"])
+def test_template_reads_in_r_as_the_prisma2020_package_reads_it(scenario, request, tmp_path):
+    folder = request.getfixturevalue(scenario)
+    csv_path = tmp_path / "prisma.csv"
+    assert main(["prisma", str(folder), "--csv", str(csv_path)]) == 0
+    script = tmp_path / "read.R"
+    script.write_text(R_READER)
+    out = subprocess.run(["Rscript", str(script), str(csv_path)], capture_output=True,
+                         text=True, check=True, timeout=120).stdout
+    got = dict(line.split("\t")[:2] for line in out.splitlines() if line.strip())
+    if scenario == "review":
+        assert got == {"previous_studies": "3", "database_results": "11", "duplicates": "1",
+                       "records_screened": "10", "dbr_sought_reports": "7",
+                       "other_sought_reports": "2", "new_studies": "5",
+                       "total_studies$": "7", "total_reports$": "9",
+                       "dbr_excluded": "Review - editorial or opinion piece=1",
+                       "database_specific_results": "Scopus=7|Web of Science Core Collection=4"}
+    else:
+        # NA hides the previous-studies and other-methods columns in PRISMA_flowdiagram()
+        assert got["previous_studies"] == "NA" and got["other_sought_reports"] == "NA"
+        assert got["total_studies$"] == "4"
