@@ -15,7 +15,8 @@ code                   what is compared
 ``p_vs_statistic``     p vs the two-sided p of t (t distribution when df is given, else
                        the normal; when df is missing and only a t distribution fits, the
                        range of df that fits is reported)
-``stars_vs_p``         significance stars vs p (10/5/1 % and 5/1/0.1 % conventions)
+``stars_vs_p``         significance stars vs p, under the convention (10/5/1 % or
+                       5/1/0.1 %) that fits most of the same report's stars
 ``p_zero``             p printed as zero, read as a bound
 ``decimal_comma``      a cell printed with a decimal comma
 ``ambiguous_separators``  a cell whose separators admit several readings (with the
@@ -102,8 +103,9 @@ def check(table: EffectsTable | str | Path, star_conventions: dict | None = None
     table : EffectsTable or path
         A loaded table, or the path of an effects file (loaded with :func:`load_effects`).
     star_conventions : dict, optional
-        Name -> (one-, two-, three-star threshold). Default :data:`STAR_CONVENTIONS`; stars are
-        consistent when any convention fits.
+        Name -> (one-, two-, three-star threshold). Default :data:`STAR_CONVENTIONS`. Each
+        report is held to the convention(s) that fit most of its starred p-values
+        (:func:`report_conventions`).
 
     Returns
     -------
@@ -120,13 +122,14 @@ def check(table: EffectsTable | str | Path, star_conventions: dict | None = None
         table = load_effects(table)
     conventions = STAR_CONVENTIONS if star_conventions is None else star_conventions
     out: list[Finding] = []
-    for row in table.rows:
-        reading = read_row(row)
+    readings = [read_row(row) for row in table.rows]
+    chosen = report_conventions(readings, conventions)
+    for reading in readings:
         found: list[Finding] = []
         for fn in (_cells, _ranges, _or_vs_exp, _ci, _t_vs_ratio, _p_vs_statistic,
                    _bootstrap_bias, _unconvertible):
             found.extend(fn(reading))
-        found.extend(_stars(reading, conventions))
+        found.extend(_stars(reading, chosen.get(reading.row.report)))
         found.sort(key=lambda f: LEVELS.index(f.level))
         out.extend(found)
     return out
@@ -424,27 +427,55 @@ def _df_range(stat: Interval, p_iv: Interval) -> tuple[int, int] | None:
 
 
 # --------------------------------------------------------------------------- stars
-def _stars(reading: RowReading, conventions: dict) -> list[Finding]:
+def _star_fits(p, thresholds: tuple[float, ...]) -> bool:
+    """Whether a starred p (a Printed) fits one convention, allowing for p's rounding."""
+    s = min(p.stars, len(thresholds))
+    top = thresholds[s - 1]
+    bottom = thresholds[s] if s < len(thresholds) else 0.0
+    return p.lower < top and p.upper >= bottom
+
+
+def report_conventions(readings: list[RowReading], conventions: dict) -> dict[str, dict]:
+    """For each report, the star convention(s) that fit most of its starred p-values.
+
+    A report uses one convention throughout, so a p whose stars fit only another convention
+    is suspect even if that other convention is common. Ties keep every tied convention.
+
+    Returns
+    -------
+    dict
+        report -> {"conventions": {name: thresholds}, "fits": int, "starred": int}
+    """
+    out: dict[str, dict] = {}
+    by_report: dict[str, list] = {}
+    for r in readings:
+        p = r["p"]
+        if p.stars and p.value is not None:
+            by_report.setdefault(r.row.report, []).append(p)
+    for report, ps in by_report.items():
+        counts = {name: sum(_star_fits(p, th) for p in ps) for name, th in conventions.items()}
+        best = max(counts.values())
+        out[report] = {"conventions": {n: conventions[n] for n, c in counts.items() if c == best},
+                       "fits": best, "starred": len(ps)}
+    return out
+
+
+def _stars(reading: RowReading, chosen: dict | None) -> list[Finding]:
     p = reading["p"]
-    if p.stars == 0 or p.value is None or not conventions:
+    if p.stars == 0 or p.value is None or not chosen or not chosen["conventions"]:
         return []
-    p_iv = Interval(p.lower, p.upper)
-    fitting = []
-    for name, thresholds in conventions.items():
-        s = min(p.stars, len(thresholds))
-        top = thresholds[s - 1]
-        bottom = thresholds[s] if s < len(thresholds) else 0.0
-        if p_iv.lo < top and p_iv.hi >= bottom:
-            fitting.append(name)
-    if fitting:
+    conventions = chosen["conventions"]
+    if any(_star_fits(p, th) for th in conventions.values()):
         return []
     expected = []
     for name, thresholds in conventions.items():
         n = sum(1 for t in thresholds if p.value < t)
         expected.append(f"{n} under {name}")
+    names = " or ".join(conventions)
     return [_f(reading, "warning", "stars_vs_p",
-               f"p = {p.text} carries {p.stars} star(s), which fits no convention: the number "
-               f"of stars expected is {', '.join(expected)}", "p", p=p.value, stars=p.stars)]
+               f"p = {p.text} carries {p.stars} star(s), but this report's stars follow {names} "
+               f"({chosen['fits']} of its {chosen['starred']} starred p-values fit), which "
+               f"gives {', '.join(expected)}", "p", p=p.value, stars=p.stars)]
 
 
 # --------------------------------------------------------------------------- other
@@ -475,4 +506,4 @@ def summary(findings: list[Finding]) -> dict[str, int]:
     return {level: sum(1 for f in findings if f.level == level) for level in LEVELS}
 
 
-__all__ = ["Finding", "LEVELS", "STAR_CONVENTIONS", "check", "summary"]
+__all__ = ["Finding", "LEVELS", "STAR_CONVENTIONS", "check", "report_conventions", "summary"]

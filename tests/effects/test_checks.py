@@ -161,3 +161,16 @@ def test_sign_flip_of_odds_ratio_always_caught(b, flip):
     cells = dict(measure="logit_coef", estimate=f"{b:.7f}", odds_ratio=f"{math.exp(-b):.7f}")
     found = [f for f in check(table(**cells)) if f.code == "or_vs_exp"]
     assert found and found[0].numbers.get("sign_flip") is True
+
+
+def test_each_report_is_held_to_its_own_star_convention():
+    # 0.098* and 0.044** fit only 10/5/1 %; 0.008** fits only 5/1/0.1 %. The report's
+    # majority is 10/5/1 %, under which 0.008 deserves three stars.
+    base = dict(study_id="s", report="r", measure="d", estimate="0.5")
+    t = EffectsTable.from_records([dict(base, effect_id="a", p="0.098*"),
+                                   dict(base, effect_id="b", p="0.044**"),
+                                   dict(base, effect_id="c", p="0.008**")])
+    found = [f for f in check(t) if f.code == "stars_vs_p"]
+    assert [f.effect_id for f in found] == ["c"]
+    assert "10/5/1 %" in found[0].message and "2 of its 3" in found[0].message
+    assert "3 under 10/5/1 %" in found[0].message
