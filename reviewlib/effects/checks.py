@@ -351,7 +351,7 @@ def _p_vs_statistic(reading: RowReading) -> list[Finding]:
     dist = f"t({fmt(df)})" if df is not None else "normal"
     point = cv.p_from_statistic(stat.mid, df)
     numbers = dict(p_printed=p.value, p_computed=point, p_low=computed.lo, p_high=computed.hi)
-    if df is None and p.lower > computed.hi and described.startswith("t"):
+    if df is None and p.lower > computed.hi:
         fits = _df_range(stat, p_iv)
         if fits:
             return [_f(reading, "note", "p_vs_statistic",

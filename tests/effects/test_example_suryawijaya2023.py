@@ -111,7 +111,7 @@ def test_path_coefficient_with_bootstrap_se(table):
 def test_path_coefficient_as_fisher_z(table):
     # X -> Y is the only path into Y, so its standardised coefficient equals r(X, Y):
     # z = atanh(0.969) = 2.0756469, v = 1/(100 - 3) = 0.0103093 (metafor escalc ZCOR agrees,
-    # see test_conversions.py).
+    # see test_effects_conversions.py).
     c = convert_row(row(table, "sur-t3-x-y"), "fisher_z")
     assert c.conversion == "se_from_t > beta_as_r > fisher_z"
     assert c.yi == pytest.approx(2.0756469, rel=1e-7) and c.vi == pytest.approx(1 / 97)

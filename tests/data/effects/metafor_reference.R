@@ -1,4 +1,4 @@
-# Reference values for tests/effects/test_conversions.py, computed with R metafor's escalc().
+# Reference values for tests/effects/test_effects_conversions.py, computed with R metafor's escalc().
 # Run: Rscript tests/data/effects/metafor_reference.R
 # Pinned from: R 4.2.2 Patched (2022-11-10 r83330), metafor 3.8-1.
 suppressMessages(library(metafor))
