@@ -37,7 +37,8 @@ def merge(prep: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> tuple[p
     labels : numpy.ndarray of int
         Cluster of each row (output of :func:`reviewlib.dedup.cluster.cluster`).
     columns : list of str
-        Input columns to carry into the output, in order.
+        Input columns to carry into the output, in order (``source`` among them gets the
+        ";"-joined sources of the whole work).
 
     Returns
     -------
@@ -47,42 +48,46 @@ def merge(prep: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> tuple[p
         For each input row, the row of the record kept for its work.
     """
     n = len(prep)
+    rows = np.arange(n)
     comp = completeness(prep)
     # rank inside each cluster: most complete first, ties by id (= row order)
-    order = np.lexsort((np.arange(n), -comp, labels))
+    order = np.lexsort((rows, -comp, labels))
     lab_sorted = labels[order]
     first = np.ones(n, dtype=bool)
     first[1:] = lab_sorted[1:] != lab_sorted[:-1]
-    head_of = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    head_of = np.maximum.accumulate(np.where(first, rows, 0))
     kept = np.empty(n, dtype=np.int64)
     kept[order] = order[head_of]
 
-    out = prep.iloc[np.sort(np.unique(kept))][columns].copy()
-    multi = np.bincount(labels, minlength=n)[labels] > 1      # rows in clusters of size > 1
-    origin = pd.Series("", index=out.index, dtype=object)
-    if multi.any():
-        sub = prep.iloc[order[multi[order]]]                   # ordered by cluster, rank
-        sub_kept = kept[sub.index.to_numpy()]
-        ids = sub[F.ID].astype(str)
-        merged_ids = ids.groupby(sub_kept).agg(lambda s: ";".join(sorted(s)))
-        out[F.MERGED_IDS] = out[F.ID]
-        out.loc[merged_ids.index, F.MERGED_IDS] = merged_ids
+    keep_rows = np.flatnonzero(kept == rows)
+    out = prep.iloc[keep_rows][columns].copy()
+    out[F.MERGED_IDS] = out[F.ID].astype(str)
+    out[ORIGIN] = ""
+    multi = order[np.bincount(labels, minlength=n)[labels[order]] > 1]   # cluster, then rank
+    if len(multi):
+        owner = kept[multi]
+        by_id = np.lexsort((multi, owner))                                  # cluster, then id
+        ids = prep[F.ID].to_numpy().astype(str)
+        merged = pd.Series(ids[multi[by_id]]).groupby(owner[by_id], sort=False).agg(";".join)
+        out.loc[merged.index, F.MERGED_IDS] = merged.to_numpy()
         if F.SOURCE in columns:
-            src = sub[F.SOURCE].astype(str).groupby(sub_kept).agg(
+            src = prep[F.SOURCE].to_numpy().astype(str)[multi[by_id]]
+            joined = pd.Series(src).groupby(owner[by_id], sort=False).agg(
                 lambda s: ";".join(sorted({x for v in s for x in v.split(";") if x})))
-            out.loc[src.index, F.SOURCE] = src
-        trail = {r: [] for r in merged_ids.index}
+            out.loc[joined.index, F.SOURCE] = joined.to_numpy()
+        trail = []
+        member_ids = pd.Series(ids[multi])
         for field in [c for c in MERGE_FIELDS if c in columns]:
-            values = sub[field].astype(str)
-            filled = values.where(values != "").groupby(sub_kept).first()
-            donor = ids.where(values != "").groupby(sub_kept).first()
-            need = [r for r in filled.index if out.at[r, field] == "" and isinstance(filled.at[r], str)]
-            for r in need:
-                out.at[r, field] = filled.at[r]
-                trail[r].append(f"{field}={donor.at[r]}")
-        for r, parts in trail.items():
-            origin.at[r] = ";".join(parts)
-    else:
-        out[F.MERGED_IDS] = out[F.ID]
-    out[ORIGIN] = origin.reindex(out.index).fillna("").astype(str)
+            values = pd.Series(prep[field].to_numpy().astype(str)[multi])
+            present = values != ""
+            filled = values.where(present).groupby(owner).first()
+            donor = member_ids.where(present).groupby(owner).first()
+            current = out.loc[filled.index, field].astype(str).to_numpy()
+            need = filled.index[(current == "") & filled.notna().to_numpy()]
+            if len(need):
+                out.loc[need, field] = filled.loc[need].to_numpy()
+                trail.append(pd.Series(field + "=" + donor.loc[need].astype(str).to_numpy(), index=need))
+        if trail:
+            origin = pd.concat(trail).groupby(level=0, sort=False).agg(";".join)
+            out.loc[origin.index, ORIGIN] = origin.to_numpy()
     return out.reset_index(drop=True), kept

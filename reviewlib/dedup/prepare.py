@@ -66,7 +66,7 @@ def apply_unique(values: pd.Series, func: Callable[[str], object]) -> np.ndarray
     """``func`` applied to every distinct value of ``values``, spread back to all rows."""
     codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
     mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [func(u) for u in uniques]
+    mapped[:] = [func(u) for u in np.asarray(uniques, dtype=object).tolist()]
     return mapped[codes] if len(values) else np.empty(0, dtype=object)
 
 
@@ -136,9 +136,19 @@ def _family(person: str) -> str:
             family = " ".join(tokens[:-1])            # "Zuna RE", "Kibler E."
         else:
             family = tokens[-1] if tokens else ""     # "R. E. Zuna", "Carla E. Brodley"
-    words = [w for w in fold(family.replace("-", "").replace("'", "")).split() if w]
+    words = family.lower().replace("-", "").replace("'", "").replace(".", " ").split()
     words = [w for w in words if w not in _PARTICLES and w not in _SUFFIXES] or words
-    return words[-1] if words else ""
+    return _NON_WORD.sub("", words[-1]) if words else ""
+
+
+def _plain(text: str) -> str:
+    """Accents, LaTeX accent commands and braces removed; case and punctuation kept."""
+    if "\\" in text or "{" in text:
+        text = _LATEX.sub("", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_ASCII_FOLD)
+    return text
 
 
 def family_key(author: str) -> str:
@@ -154,7 +164,7 @@ def family_key(author: str) -> str:
     >>> family_key("Aha, D.W., Kibler, D. and Albert, M.K.")
     'aha kibler albert'
     """
-    a = author.strip()
+    a = _plain(author.strip())
     if not a:
         return ""
     out = []
