@@ -351,7 +351,9 @@ def _p_vs_statistic(reading: RowReading) -> list[Finding]:
     dist = f"t({fmt(df)})" if df is not None else "normal"
     point = cv.p_from_statistic(stat.mid, df)
     numbers = dict(p_printed=p.value, p_computed=point, p_low=computed.lo, p_high=computed.hi)
-    if df is None and p.lower > computed.hi:
+    # Logistic models are tested with Wald z; other estimates often with t on unknown df.
+    t_possible = reading.row.measure not in LOG_ODDS_MEASURES + ("odds_ratio",)
+    if df is None and p.lower > computed.hi and t_possible:
         fits = _df_range(stat, p_iv)
         if fits:
             return [_f(reading, "note", "p_vs_statistic",

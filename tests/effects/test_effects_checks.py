@@ -76,6 +76,13 @@ def test_p_decision_error():
     assert f.level == "warning"
 
 
+def test_p_larger_than_normal_fits_small_df_for_regression_beta():
+    # beta 0.30, SE 0.10, p 0.02: the normal gives 0.0013-0.0050, a t on about 5-9 df gives 0.02
+    t = table(measure="beta", estimate="0.30", se="0.10", p="0.02")
+    [f] = [f for f in check(t) if f.code == "p_vs_statistic"]
+    assert f.level == "note" and 1 <= f.numbers["df_low"] <= f.numbers["df_high"] < 30
+
+
 def test_p_with_df_uses_t():
     # t = 2.10 on 20 df: p = 0.0486 (normal would give 0.0357)
     assert "p_vs_statistic" not in codes(table(measure="beta", estimate="0.2", t="2.10",
