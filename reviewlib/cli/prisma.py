@@ -10,20 +10,31 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+from pathlib import Path
 
 from reviewlib.prisma import prisma_counts, save, write_template
 from reviewlib.screening import check_folder
-from reviewlib.errors import InputError
+from reviewlib.errors import InputError, UsageError
 
 
 def _run(args) -> int:
+    root = Path(args.dir).resolve()
+    for path, suffix in ((args.csv, ".csv"), (args.svg, ".svg"), (args.png, ".png")):
+        if not path:
+            continue
+        if Path(path).suffix.lower() != suffix:
+            raise UsageError(f"{path}: the {suffix[1:]} output needs a name ending in {suffix}")
+        if path.endswith(("/", os.sep)) or Path(path).is_dir():
+            raise UsageError(f"{path}: a file name is needed, not a folder")
+        if Path(path).resolve().is_relative_to(root):
+            raise UsageError(f"{path}: outputs are not written inside the screening folder "
+                             f"{args.dir}, which holds the reviewers' files; choose a path "
+                             "outside it")
     folder, problems = check_folder(args.dir)
     if problems:
         raise InputError(problems)
     counts = prisma_counts(folder)
-    for path in (args.csv, args.svg, args.png):
-        if path and path.endswith("/"):
-            raise InputError.at(path, None, "a file name is needed, not a folder")
     written = []
     if args.csv:
         written.append(write_template(counts, args.csv))

@@ -14,7 +14,13 @@ import sys
 
 import pandas as pd
 
-from reviewlib.screening import agreement, check_folder, conflicts, progress
+from reviewlib.screening import (
+    agreement,
+    check_folder,
+    conflicts,
+    previous_audit_status,
+    progress,
+)
 from reviewlib.screening import layout as L
 
 log = logging.getLogger("reviewlib")
@@ -62,6 +68,12 @@ def _status(args) -> int:
         "note": agr["note"]})
     print("Agreement (Cohen's kappa; SE of Fleiss, Cohen & Everitt 1969)")
     print(shown.to_string(index=False) if len(shown) else "  no decisions yet")
+    audit = previous_audit_status(folder)
+    if len(audit):
+        counts = audit["verdict"].replace("", "not audited").value_counts()
+        print()
+        print(f"Previous version: {len(audit)} report(s) re-checked as " +
+              ", ".join(f"{k} {v}" for k, v in counts.items()))
     for stage in L.STAGES:
         c = conflicts(folder, stage, unresolved_only=True)
         if len(c):

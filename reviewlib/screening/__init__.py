@@ -11,6 +11,7 @@ The stages, in the order they run:
 ``conflicts``               who said what where reviewers disagree -> DataFrame
 ``agreement``               raw agreement and Cohen's kappa with 95% CI per pair -> DataFrame
 ``progress``                screened / remaining / conflicts per stage and reviewer -> DataFrame
+``previous_audit_status``   the previous version's reports with their re-check verdicts
 
 The folder layout is described in :mod:`reviewlib.screening.layout`, the decision rules in
 :mod:`reviewlib.screening.decisions`.
@@ -26,6 +27,7 @@ from reviewlib.screening.decisions import (
     conflicts,
     cross_stage_problems,
     full_text_status,
+    previous_audit_status,
     title_abstract_status,
 )
 from reviewlib.screening.kappa import KappaResult, cohens_kappa, contingency
@@ -73,5 +75,6 @@ def load_checked(root: str | os.PathLike = "screening") -> ScreeningFolder:
 __all__ = [
     "DecisionFile", "KappaResult", "ScreeningFolder", "agreement", "check_folder",
     "cohens_kappa", "conflicts", "contingency", "cross_stage_problems", "full_text_status",
-    "load_checked", "load_folder", "progress", "title_abstract_status",
+    "load_checked", "load_folder", "previous_audit_status", "progress",
+    "title_abstract_status",
 ]

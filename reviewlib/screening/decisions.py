@@ -252,3 +252,32 @@ def cross_stage_problems(folder: ScreeningFolder,
                        "it has no full text to assess").replace("  ", " ")
             problems.append(Problem(d.path, int(r.line), 1, msg))
     return problems
+
+
+def previous_audit_status(folder: ScreeningFolder) -> pd.DataFrame:
+    """The previous version's included reports and their re-check verdicts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per record of the ``previous`` sources: ``record_id``, ``study_id``,
+        ``title``, ``verdict`` (``in_scope``, ``out_of_scope``, ``unclear``, or ``""`` when
+        not audited), ``reason``, ``label`` (the reason's label in reasons.csv) and
+        ``note``. Only ``out_of_scope`` removes a report from the totals; ``unclear`` and
+        unaudited reports stay in.
+    """
+    prev = folder.previous
+    cols = ["record_id", "study_id", "title", "verdict", "reason", "label", "note"]
+    if prev.empty:
+        return pd.DataFrame(columns=cols, dtype=str)
+    audit = {}
+    if folder.audit is not None:
+        a = folder.audit[folder.audit["valid"]]
+        audit = {r.record_id: r for r in a.itertuples(index=False)}
+    labels = folder.reason_labels(L.AUDIT)
+    out = []
+    for rid, sid, title in zip(prev[F.ID], prev["study_id"], prev[F.TITLE]):
+        r = audit.get(rid)
+        verdict, reason, note = (r.verdict, r.reason, r.note) if r is not None else ("", "", "")
+        out.append((rid, sid, title, verdict, reason, labels.get(reason, ""), note))
+    return pd.DataFrame(out, columns=cols)

@@ -44,6 +44,8 @@ from reviewlib.screening import layout as L
 log = logging.getLogger("reviewlib")
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Workbook formats a reviewer may save by mistake instead of CSV.
+_SPREADSHEETS = {".xlsx", ".xls", ".xlsm", ".ods", ".numbers"}
 
 
 @dataclass
@@ -485,9 +487,22 @@ def _reviewer_files(folder: ScreeningFolder, stage: str) -> list[str]:
     d = folder.path(stage)
     if not os.path.isdir(d):
         return []
-    names = sorted(n for n in os.listdir(d) if n.lower().endswith(".csv") and not n.startswith("."))
+    names = []
+    for n in sorted(os.listdir(d)):
+        full = os.path.join(d, n)
+        if n.startswith(".") or n.startswith("~$") or not os.path.isfile(full):
+            continue   # hidden files and the lock files spreadsheets leave behind
+        suffix = Path(n).suffix.lower()
+        if suffix == ".csv":
+            names.append(n)
+        elif suffix in _SPREADSHEETS:
+            _err(folder, folder.path(stage, n), None, f"decisions are read from .csv files "
+                 f"only: save this workbook as CSV ({Path(n).stem}.csv)")
+        else:
+            folder.notes.append(Problem(folder.path(stage, n), None, None,
+                                        "not a .csv file; ignored", level="note"))
     # consensus last, so that conflicts are read before their resolution
-    return sorted(names, key=lambda n: (Path(n).stem == L.CONSENSUS, n))
+    return sorted(names, key=lambda n: (Path(n).stem.lower() == L.CONSENSUS, n))
 
 
 def _record_id_problem(folder: ScreeningFolder, rid: str) -> str | None:
@@ -581,7 +596,10 @@ def _load_decisions(folder: ScreeningFolder, can_check_ids: bool) -> None:
                     _err(folder, path, r.line, "an included report needs a study_id (reports "
                          "of one study share it)", col("study_id"))
             frame["valid"] = valid
-            folder.decisions.append(DecisionFile(stage, Path(name).stem, path, frame))
+            reviewer = Path(name).stem
+            if reviewer.lower() == L.CONSENSUS:
+                reviewer = L.CONSENSUS
+            folder.decisions.append(DecisionFile(stage, reviewer, path, frame))
 
 
 def _load_audit(folder: ScreeningFolder) -> None:

@@ -237,3 +237,13 @@ def test_template_reads_in_r_as_the_prisma2020_package_reads_it(scenario, reques
         # NA hides the previous-studies and other-methods columns in PRISMA_flowdiagram()
         assert got["previous_studies"] == "NA" and got["other_sought_reports"] == "NA"
         assert got["total_studies$"] == "4"
+
+
+def test_outputs_never_go_into_the_screening_folder(review):
+    ta = Path("review/title_abstract/ana.csv")
+    before = ta.read_bytes()
+    assert main(["prisma", "review", "--csv", str(ta)]) == 2
+    assert main(["prisma", "review", "--svg", "review/flow.svg"]) == 2
+    assert main(["prisma", "review", "--svg", "flow.png"]) == 2
+    assert ta.read_bytes() == before
+    assert not Path("review/flow.svg").exists() and not Path("flow.png").exists()

@@ -253,3 +253,23 @@ def test_check_never_writes(review):
     after = snapshot()
     assert before == after
     assert sorted(p for p in Path("review").rglob("*") if p.is_file()) == sorted(before)
+
+
+def test_workbook_in_a_decision_folder_is_an_error_other_files_a_note(review):
+    Path("review/title_abstract/carla.xlsx").write_bytes(b"PK\x03\x04")
+    Path("review/title_abstract/README.md").write_text("who screens what\n")
+    Path("review/title_abstract/~$ana.csv").write_bytes(b"lock")
+    folder, problems = check_folder(review)
+    assert [str(p) for p in problems] == [
+        "review/title_abstract/carla.xlsx: decisions are read from .csv files only: save this "
+        "workbook as CSV (carla.csv)"]
+    assert "review/title_abstract/README.md: not a .csv file; ignored" in map(str, folder.notes)
+
+
+def test_previous_audit_status(review):
+    from reviewlib.screening import load_folder, previous_audit_status
+    a = previous_audit_status(load_folder(review))
+    assert a[["record_id", "study_id", "verdict", "label"]].values.tolist() == [
+        ["P01", "fauzi2022", "in_scope", ""], ["P02", "anatan2023", "in_scope", ""],
+        ["P03", "anatan2023", "in_scope", ""],
+        ["P04", "halim2020", "out_of_scope", "Not about MSMEs under the updated criteria"]]
