@@ -41,6 +41,12 @@ FT = ("review/full_text/ana.csv", "review/full_text/budi.csv")
 
 
 @pytest.fixture
+def drop():
+    """The row-removing helper, for tests that take a decision away."""
+    return drop_rows
+
+
+@pytest.fixture
 def databases_only(review) -> Path:
     """The review folder reduced to its two databases (no citations, no previous version)."""
     drop_rows("review/sources.csv", "citations", "previous")

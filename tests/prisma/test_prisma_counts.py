@@ -36,7 +36,8 @@ import pytest
 from reviewlib.errors import InputError
 from reviewlib.prisma import COUNT_KEYS, LIST_KEYS, prisma_counts
 
-from conftest import FT, TA, drop_rows  # noqa: E402  (helpers shared with the fixtures)
+TA = ("review/title_abstract/ana.csv", "review/title_abstract/budi.csv")
+FT = ("review/full_text/ana.csv", "review/full_text/budi.csv")
 
 
 DATABASES = {
@@ -102,9 +103,9 @@ def test_new_report_of_a_previous_study_adds_a_report_not_a_study(review):
     assert (p["total_studies"], p["total_reports"]) == (6, 9)
 
 
-def test_unscreened_record_breaks_the_screening_identity(review):
+def test_unscreened_record_breaks_the_screening_identity(review, drop):
     for p in TA + FT:
-        drop_rows(p, "S07")
+        drop(p, "S07")
     with pytest.raises(InputError) as e:
         prisma_counts(review)
     assert [str(x) for x in e.value.problems] == [
@@ -112,9 +113,9 @@ def test_unscreened_record_breaks_the_screening_identity(review):
         "reports sought (6); records without a title/abstract decision: S07"]
 
 
-def test_missing_full_text_row_breaks_the_retrieval_identity(review):
+def test_missing_full_text_row_breaks_the_retrieval_identity(review, drop):
     for p in FT:
-        drop_rows(p, "W02")
+        drop(p, "W02")
     with pytest.raises(InputError) as e:
         prisma_counts(review)
     assert [str(x) for x in e.value.problems] == [
