@@ -99,6 +99,12 @@ class PrismaCounts:
         per reason label, in the order of ``sources.csv`` / ``reasons.csv``.
     has_previous, has_other : bool
         Whether the previous-studies column and the other-methods column apply.
+    files : dict of str to str
+        The folder's files and folders named in identity messages.
+    sources : list of dict
+        Identification per source, in ``sources.csv`` order: ``source_id``, ``type``,
+        ``name``, ``records`` (in the export) and ``duplicates_removed`` (``None`` for
+        ``previous`` sources, which are not deduplicated).
     """
 
     counts: dict[str, int | None]
@@ -106,6 +112,7 @@ class PrismaCounts:
     has_previous: bool
     has_other: bool
     files: dict[str, str] = field(default_factory=dict)
+    sources: list[dict] = field(default_factory=list)
 
     def __getitem__(self, key: str):
         return self.lists[key] if key in self.lists else self.counts[key]
@@ -127,6 +134,11 @@ class PrismaCounts:
                                        if self.has_other else None)
         for k in EXTENSION_KEYS:
             out[k] = self.counts[k]
+        out["sources"] = [dict(s) for s in self.sources]
+        by_type: dict[str, int] = {}
+        for s in self.sources:
+            by_type[s["type"]] = by_type.get(s["type"], 0) + s["records"]
+        out["records_by_type"] = by_type
         return out
 
     def to_frame(self) -> pd.DataFrame:
@@ -134,6 +146,27 @@ class PrismaCounts:
         rows = [(k, "", self.counts[k]) for k in COUNT_KEYS + EXTENSION_KEYS]
         rows += [(k, a, n) for k in LIST_KEYS for a, n in self.lists[k]]
         return pd.DataFrame(rows, columns=["key", "label", "n"])
+
+
+def source_counts(folder: ScreeningFolder) -> list[dict]:
+    """Records and duplicates removed per source, in ``sources.csv`` order.
+
+    Returns
+    -------
+    list of dict
+        ``source_id``, ``type``, ``name``, ``records`` (records in the export) and
+        ``duplicates_removed`` (records of that export that deduplication merged into a
+        record kept from any source; ``None`` for ``previous``, which is not deduplicated).
+    """
+    if folder.sources.empty:
+        return []
+    ident = Counter(folder.identified["source_id"]) if len(folder.identified) else Counter()
+    prev = Counter(folder.previous["source_id"]) if len(folder.previous) else Counter()
+    dups = Counter(folder.duplicates["source_id"]) if len(folder.duplicates) else Counter()
+    return [{"source_id": r.source_id, "type": r.type, "name": r.name,
+             "records": prev[r.source_id] if r.type == L.PREVIOUS else ident[r.source_id],
+             "duplicates_removed": None if r.type == L.PREVIOUS else dups[r.source_id]}
+            for r in folder.sources.itertuples(index=False)]
 
 
 def _reason_list(frame: pd.DataFrame, labels: dict[str, str], order: list[str]
@@ -241,7 +274,7 @@ def count_folder(folder: ScreeningFolder) -> PrismaCounts:
         c["total_studies"], c["total_reports"] = c["new_studies"], c["new_reports"]
     files = {"sources": folder.path(L.SOURCES_FILE), "ta": folder.path(L.TITLE_ABSTRACT),
              "ft": folder.path(L.FULL_TEXT), "audit": folder.path(L.AUDIT_FILE)}
-    counts = PrismaCounts(c, lists, has_previous, has_other, files)
+    counts = PrismaCounts(c, lists, has_previous, has_other, files, source_counts(folder))
     problems = check_identities(counts, ta=ta, ft=ft)
     if problems:
         raise InputError(problems)

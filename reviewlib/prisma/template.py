@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from reviewlib.io import atomic_write, to_csv_text
-from reviewlib.prisma.counts import PrismaCounts
+from reviewlib.prisma.counts import PrismaCounts, source_counts
 from reviewlib.screening import ScreeningFolder
 from reviewlib.screening import layout as L
 
@@ -190,25 +190,16 @@ def prisma_s_table(folder: ScreeningFolder) -> pd.DataFrame:
     to the PRISMA statement for reporting literature searches in systematic reviews.
     *Systematic Reviews*, 10, 39.
     """
+    columns = [*L.SOURCES_HEADER, "records", "duplicates_removed"]
     src = folder.sources
     if src.empty:
-        return pd.DataFrame(columns=[*L.SOURCES_HEADER, "records", "duplicates_removed"])
-    ident = folder.identified
-    n_ident = ident["source_id"].value_counts() if len(ident) else pd.Series(dtype=int)
-    n_prev = folder.previous["source_id"].value_counts() if len(folder.previous) else \
-        pd.Series(dtype=int)
-    dups = folder.duplicates["source_id"].value_counts() if len(folder.duplicates) else \
-        pd.Series(dtype=int)
-    rows = []
-    for r in src.itertuples(index=False):
-        if r.type == L.PREVIOUS:
-            n, d = int(n_prev.get(r.source_id, 0)), pd.NA
-        else:
-            n, d = int(n_ident.get(r.source_id, 0)), int(dups.get(r.source_id, 0))
-        rows.append((r.source_id, r.type, r.name, r.searched_on, r.query, r.file, n, d))
-    out = pd.DataFrame(rows, columns=[*L.SOURCES_HEADER, "records", "duplicates_removed"])
-    out["duplicates_removed"] = out["duplicates_removed"].astype("Int64")
-    return out
+        return pd.DataFrame(columns=columns)
+    counts = source_counts(folder)
+    out = src[L.SOURCES_HEADER].reset_index(drop=True).copy()
+    out["records"] = [c["records"] for c in counts]
+    out["duplicates_removed"] = pd.array([c["duplicates_removed"] for c in counts],
+                                         dtype="Int64")
+    return out[columns]
 
 
 def identification_by_type(folder: ScreeningFolder) -> pd.DataFrame:

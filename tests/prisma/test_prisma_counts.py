@@ -90,6 +90,9 @@ def test_updated_review_with_previous_studies(review):
     d = p.to_dict()
     assert set(COUNT_KEYS + LIST_KEYS) <= set(d)
     json.dumps(d)   # JSON-ready
+    assert d["records_by_type"] == {"database": 11, "citation": 4, "previous": 4}
+    assert [(x["source_id"], x["records"], x["duplicates_removed"]) for x in d["sources"]] == [
+        ("scopus", 7, 0), ("wos", 4, 1), ("citations", 4, 1), ("previous", 4, None)]
 
 
 def test_new_report_of_a_previous_study_adds_a_report_not_a_study(review):
