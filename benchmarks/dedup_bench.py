@@ -157,23 +157,26 @@ def synthetic_child(n: int, workers: int, progress: bool) -> dict:
 def write_test_samples(data: Path, out: Path, seed: int = 20261123) -> None:
     """Copy whole gold groups of each set into ``out`` (for the regression tests).
 
-    cytology_screening and digital_work: every group has the same chance, up to about 300
-    and 400 records; cora: groups of at most 40 records, up to about 300 records.
+    Groups are drawn at random (seeded) until about 300 records (cytology_screening, cora)
+    or 400 (digital_work): two thirds of the records from groups with duplicates, the rest
+    from single-record works; cora only from groups of at most 40 records.
     """
     rng = np.random.default_rng(seed)
     plan = {"cytology_screening": (300, None), "digital_work": (400, None), "cora": (300, 40)}
     for name, (target, max_size) in plan.items():
         records, gold = load_set(data / name)
         sizes = gold.value_counts()
-        groups = sorted(sizes.index)
-        if max_size:
-            groups = [g for g in groups if sizes[g] <= max_size]
-        chosen, total = [], 0
-        for g in rng.permutation(groups):
-            if total >= target:
-                break
-            chosen.append(g)
-            total += int(sizes[g])
+        groups = sorted(g for g in sizes.index if not max_size or sizes[g] <= max_size)
+        multi = [g for g in groups if sizes[g] > 1]
+        single = [g for g in groups if sizes[g] == 1]
+        chosen = []
+        for pool, budget in ((multi, 2 * target // 3), (single, target - 2 * target // 3)):
+            total = 0
+            for g in rng.permutation(pool):
+                if total >= budget:
+                    break
+                chosen.append(g)
+                total += int(sizes[g])
         ids = set(gold[gold.isin(chosen)].index)
         folder = out / name
         folder.mkdir(parents=True, exist_ok=True)
