@@ -189,6 +189,11 @@ class MetaResult:
     def __str__(self) -> str:
         return self.summary()
 
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}(k={self.k}, method={self.method!r}, test={self.test!r}, "
+                f"estimate={self.estimate:.6g}, se={self.se:.6g}, tau2={self.tau2:.6g}, "
+                f"i2={self.i2:.4g})")
+
     # ------------------------------------------------------------------ intervals
     def confint(self, level: float | None = None) -> pd.DataFrame:
         """Q-profile confidence intervals for tau^2, tau, I^2 and H^2 (Viechtbauer 2007).

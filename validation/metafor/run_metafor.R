@@ -64,9 +64,12 @@ edge_ident <- data.frame(label = LETTERS[1:4], yi = rep(0.5, 4), vi = c(0.01, 0.
 edge_spread <- data.frame(label = LETTERS[1:6], yi = c(-0.3, 0.2, 0.8, 1.5, 0.1, 0.4),
                           vi = c(0.0004, 0.01, 0.2, 1.5, 0.05, 0.003))
 
+edge_ties <- data.frame(label = LETTERS[1:7], yi = c(0.1, 0.3, 0.2, 0.5, 0.4, 0.9, 0.7),
+                        vi = c(0.01, 0.02, 0.02, 0.04, 0.05, 0.05, 0.08))
+
 datasets <- list(bcg = bcg, hackshaw1998 = hack, normand1999 = norm,
                  edge_k2 = edge_k2, edge_homogeneous = edge_homog,
-                 edge_identical = edge_ident, edge_spread = edge_spread)
+                 edge_identical = edge_ident, edge_spread = edge_spread, edge_ties = edge_ties)
 for (nm in names(datasets)) write_data(datasets[[nm]], nm)
 
 # ---------------------------------------------------------------- helpers
@@ -170,6 +173,8 @@ for (nm in c("bcg", "hackshaw1998", "normand1999")) {
     bias[[nm]][[key]] <- entry
   }
 }
+rk_ties <- ranktest(fit(edge_ties, "REML", "z"))
+bias$edge_ties <- list(ranktest = list(tau = num(rk_ties$tau), pval = num(rk_ties$pval)))
 calls$bias <- "regtest(res); regtest(res, model = 'lm'); ranktest(res); trimfill(res, estimator = E, control = list(threshold = 1e-12, maxiter = 10000, tol = 1e-12))"
 
 # ---------------------------------------------------------------- meta-regression
