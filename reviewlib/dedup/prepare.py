@@ -243,12 +243,15 @@ _TRAILING_BRACKET = re.compile(r"^(?P<head>.*\S)\s*(?:\[(?P<sq>[^\[\]]*)\]|\((?P
 _CUT_BRACKET = re.compile(r"^(?P<head>.*\S)\s*\[(?P<inner>[^\[\]]*)$")
 _THOUSANDS = re.compile(r"(?<=\d)[ ,\u2009\u202f](?=\d{3}\b)")
 
-#: Folded titles of notices about another article: never the same work as that article.
+#: Titles (lower case, punctuation kept) of notices about another article: never the same
+#: work as that article. "Correction" counts only as a heading ("Correction: ...",
+#: "Correction to ...", "Correction notice"), not as a topic ("Correction of myopia").
 _NOTICES = [
-    ("retraction", re.compile(r"^(?:notice of retraction|retraction|retracted|withdrawn|withdrawal)\b")),
-    ("erratum", re.compile(r"^(?:errat(?:um|a)|corrigend(?:um|a)|(?:author |publisher |editorial )?"
-                           r"correction(?: to| notice)?(?: |$))")),
-    ("concern", re.compile(r"^(?:editorial )?expression of concern\b")),
+    ("retraction", re.compile(r"^\W*(?:notice of retraction|retracted\b|(?:retraction|withdrawn)"
+                              r"(?:\s*(?:[:\-\u2013]|note\b|notice\b|of\b|$)))")),
+    ("erratum", re.compile(r"^\W*(?:errat(?:um|a)|corrigend(?:um|a)\b|(?:author |publisher |editorial )?"
+                           r"correction(?:\s*(?:[:\-\u2013]|to\b|notice\b|$)))")),
+    ("concern", re.compile(r"^\W*(?:editorial )?expression of concern\b")),
 ]
 #: "Part I", "Part 2", "part two" ... in a folded title.
 _PART = re.compile(r"\bpart (i{1,3}|iv|vi{0,3}|ix|x|\d+|one|two|three|four|five|a|b|c)\b")
@@ -301,7 +304,8 @@ def title_features(title: str) -> tuple[str, str, str, str, str]:
     folded = fold(_THOUSANDS.sub("", main))
     numbers = " ".join(sorted({x.lstrip("0") or "0" for x in _DIGITS.findall(folded)}))
     part = _PART.search(fold(title))
-    notice = next((kind for kind, pattern in _NOTICES if pattern.search(folded)), "")
+    heading = main.lower()
+    notice = next((kind for kind, pattern in _NOTICES if pattern.search(heading)), "")
     if retracted and not notice:
         notice = "retraction"
     return folded, fold(alt), numbers, _PART_NORMAL.get(part.group(1), part.group(1)) if part else "", notice
