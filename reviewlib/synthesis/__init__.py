@@ -10,9 +10,13 @@ Data
     :func:`data_inventory`     the data files, for the data-availability appendix
 Views
     :func:`html_table`         any DataFrame as escaped HTML, sources as author-year links
+    :func:`figure_image`       a matplotlib figure as a PNG for the page (and closed)
     :func:`ecosystem_figure`   the four-stage pipeline with its feedback loops
     :func:`evidence_counts`, :func:`evidence_heatmap`, :func:`study_matrix_figure`,
     :func:`drivers_per_study`  the evidence map (studies x drivers x regions)
+Quantitative context (module :mod:`reviewlib.synthesis.quantitative`)
+    study_effect_status, findings_frame, conversion_frame, compare_subsamples,
+    side_by_side   arrangements of what reviewlib.effects and reviewlib.meta compute
 """
 
 from reviewlib.synthesis.bib import BibEntry, read_bib
@@ -20,10 +24,11 @@ from reviewlib.synthesis.citations import (CITATION_COLUMNS, check_data_citation
                                            split_keys, table_citation_problems)
 from reviewlib.synthesis.ecosystem import ecosystem_figure
 from reviewlib.synthesis.evidence import (driver_matrix, drivers_per_study, evidence_counts,
-                                          evidence_heatmap, load_studies, study_matrix_figure)
+                                          evidence_heatmap, load_studies, study_labels,
+                                          study_matrix_figure)
 from reviewlib.synthesis.inventory import data_inventory
 from reviewlib.synthesis.paths import project_root
-from reviewlib.synthesis.render import HTMLTable, escape_cell, html_table
+from reviewlib.synthesis.render import HTMLTable, escape_cell, figure_image, html_table
 from reviewlib.synthesis.review import (DRIVER_LABELS, DRIVERS, REVIEW_DIR, REVIEW_TABLES,
                                         TableSpec, load_bib, load_review_table)
 
@@ -32,9 +37,9 @@ __all__ = [
     "CITATION_COLUMNS", "check_data_citations", "split_keys", "table_citation_problems",
     "ecosystem_figure",
     "driver_matrix", "drivers_per_study", "evidence_counts", "evidence_heatmap",
-    "load_studies", "study_matrix_figure",
+    "load_studies", "study_labels", "study_matrix_figure",
     "data_inventory", "project_root",
-    "HTMLTable", "escape_cell", "html_table",
+    "HTMLTable", "escape_cell", "figure_image", "html_table",
     "DRIVER_LABELS", "DRIVERS", "REVIEW_DIR", "REVIEW_TABLES", "TableSpec",
     "load_review_table",
 ]

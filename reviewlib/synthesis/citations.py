@@ -15,8 +15,9 @@ from pathlib import Path
 from reviewlib.errors import InputError, Problem
 from reviewlib.io.table import Table, read_table
 
-#: Columns whose cells hold ";"-joined citation keys, wherever they appear in a data file.
-CITATION_COLUMNS = ("sources", "report")
+#: Columns whose cells hold ";"-joined citation keys, wherever they appear in a data file
+#: (``reports`` of studies.csv lists every report of a study).
+CITATION_COLUMNS = ("sources", "report", "reports")
 
 #: Folders (relative to the project root) whose CSV files are checked by default.
 DATA_FOLDERS = ("extraction",)

@@ -20,9 +20,9 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from reviewlib.errors import UsageError
 
 #: Geometry of the drawing, in data units.
-BOX_W, BOX_H, GAP = 2.6, 2.3, 1.3
+BOX_W, BOX_H, GAP = 2.6, 2.7, 1.2
 #: Vertical distance between feedback lanes.
-LANE_STEP = 0.55
+LANE_STEP = 0.6
 #: Colour of each stage box (colour-blind-safe Okabe-Ito palette), by position.
 STAGE_COLOURS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7")
 FEEDBACK_COLOUR = "#444444"
@@ -38,7 +38,7 @@ def _check(nodes: pd.DataFrame, edges: pd.DataFrame) -> None:
 
 
 def ecosystem_figure(nodes: pd.DataFrame, edges: pd.DataFrame, *, ax: Axes | None = None,
-                     wrap: int = 26) -> Figure:
+                     wrap: int = 22) -> Figure:
     """Draw the ecosystem pipeline with its feedback loops.
 
     Parameters
@@ -78,7 +78,7 @@ def ecosystem_figure(nodes: pd.DataFrame, edges: pd.DataFrame, *, ax: Axes | Non
     n = len(order)
     n_lanes = len(feedback)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(2.9 * n + 0.6, 3.6 + 0.55 * n_lanes))
+        fig, ax = plt.subplots(figsize=(2.45 * n + 0.4, 3.4 + 0.5 * n_lanes))
     else:
         fig = ax.figure
     centres = {node: i * (BOX_W + GAP) + BOX_W / 2 for i, node in enumerate(order["node"])}
@@ -88,12 +88,12 @@ def ecosystem_figure(nodes: pd.DataFrame, edges: pd.DataFrame, *, ax: Axes | Non
         colour = STAGE_COLOURS[i % len(STAGE_COLOURS)]
         ax.add_patch(FancyBboxPatch((x0, 0), BOX_W, BOX_H, boxstyle="round,pad=0.04",
                                     facecolor=colour, alpha=0.22, edgecolor=colour, lw=2))
-        ax.text(centres[row.node], BOX_H - 0.18, f"Stage {row.stage}: {row.stage_name}",
-                ha="center", va="top", fontsize=9, fontweight="bold", color="#222222")
-        ax.text(centres[row.node], BOX_H - 0.58, "\n".join(textwrap.wrap(row.label, wrap)),
-                ha="center", va="top", fontsize=9.5, fontweight="bold")
+        ax.text(centres[row.node], BOX_H - 0.15, f"Stage {row.stage}\n{row.stage_name}",
+                ha="center", va="top", fontsize=10.5, fontweight="bold", color="#222222")
+        ax.text(centres[row.node], BOX_H - 0.78, "\n".join(textwrap.wrap(row.label, wrap - 4)),
+                ha="center", va="top", fontsize=11.5, fontweight="bold")
         ax.text(centres[row.node], 0.18, "\n".join(textwrap.wrap(row.functions, wrap)),
-                ha="center", va="bottom", fontsize=8, style="italic", color="#333333")
+                ha="center", va="bottom", fontsize=10, style="italic", color="#333333")
 
     for row in flows.itertuples(index=False):
         a, b = centres[row.from_node], centres[row.to_node]
@@ -102,8 +102,8 @@ def ecosystem_figure(nodes: pd.DataFrame, edges: pd.DataFrame, *, ax: Axes | Non
         end = b - BOX_W / 2 - 0.05 if b > a else b + BOX_W / 2 + 0.05
         ax.add_patch(FancyArrowPatch((start, y), (end, y), arrowstyle="-|>",
                                      mutation_scale=16, lw=2, color="#222222"))
-        ax.text((start + end) / 2, y + 0.12, "\n".join(textwrap.wrap(row.carries, 12)),
-                ha="center", va="bottom", fontsize=7.5)
+        ax.text((start + end) / 2, y + 0.12, "\n".join(textwrap.wrap(row.carries, 9, break_long_words=False)),
+                ha="center", va="bottom", fontsize=9)
 
     # Each box bottom gets one attachment point per feedback edge touching it.
     touching: dict[str, list[tuple[int, str]]] = {node: [] for node in centres}
@@ -132,7 +132,7 @@ def ecosystem_figure(nodes: pd.DataFrame, edges: pd.DataFrame, *, ax: Axes | Non
                                      mutation_scale=13, lw=1.4, ls="--",
                                      color=FEEDBACK_COLOUR))
         ax.text((xs + xt) / 2, lane + 0.05, row["carries"], ha="center", va="bottom",
-                fontsize=7.5, color="#222222",
+                fontsize=9.5, color="#222222",
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6})
 
     width = n * BOX_W + (n - 1) * GAP

@@ -8,15 +8,19 @@ A study's ``drivers`` cell lists the digital drivers it examines (";"-joined cod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from reviewlib.errors import InputError, Problem
 from reviewlib.io.table import read_table
+from reviewlib.synthesis.bib import BibEntry
 from reviewlib.synthesis.citations import split_keys
 from reviewlib.synthesis.paths import project_root
 from reviewlib.synthesis.review import DRIVER_LABELS, DRIVERS
@@ -29,6 +33,13 @@ STUDY_COLUMNS = ("study_id", "region", "drivers")
 
 #: The label shown for a study whose region cell is empty.
 UNKNOWN_REGION = "not reported"
+
+#: Region values meaning "unknown" (case-insensitive); drawn in grey.
+UNSTATED = {"not stated", "not reported", "unknown", UNKNOWN_REGION}
+UNSTATED_COLOUR = "#9e9e9e"
+
+#: Column of :func:`evidence_counts` counting studies that name none of the drivers.
+NO_DRIVER = "none named"
 
 
 def load_studies(root: str | Path | None = None, *,
@@ -87,6 +98,30 @@ def load_studies(root: str | Path | None = None, *,
     return frame
 
 
+def study_labels(studies: pd.DataFrame, bib: Mapping[str, BibEntry], *,
+                 mark_excluded: bool = True) -> pd.Series:
+    """Author-year labels of studies, from the first report key of each (``reports``).
+
+    A study whose first report is not in the bibliography keeps its ``study_id``. With
+    ``mark_excluded``, studies with ``included`` = ``no`` get " (not included)".
+
+    Returns
+    -------
+    pandas.Series
+        Indexed like ``studies``.
+    """
+    labels = []
+    for sid, reports, included in zip(studies["study_id"], studies.get("reports", ""),
+                                       studies.get("included", "")):
+        keys = split_keys(reports) if isinstance(reports, str) else []
+        entry = bib.get(keys[0]) if keys else None
+        text = entry.label if entry is not None else sid
+        if mark_excluded and included == "no":
+            text += " (not included)"
+        labels.append(text)
+    return pd.Series(labels, index=studies.index, name="label")
+
+
 def driver_matrix(studies: pd.DataFrame) -> pd.DataFrame:
     """One row per study, one 0/1 column per driver (in stage order), indexed by study_id.
 
@@ -119,17 +154,19 @@ def evidence_counts(studies: pd.DataFrame, by: str = "region") -> pd.DataFrame:
     -------
     pandas.DataFrame
         Rows: groups, most studies first (ties alphabetically). Columns: one per driver
-        (number of studies of the group covering it) and ``studies`` (studies in the group;
-        a study covering several drivers counts once here and once in each driver column).
+        (number of studies of the group covering it), ``none named`` (studies of the
+        group coded with no driver at all) and ``studies`` (studies in the group; a study
+        covering several drivers counts once here and once in each driver column).
 
     Examples
     --------
     >>> s = pd.DataFrame({"study_id": ["a", "b", "c"], "region": ["X", "X", ""],
     ...                   "drivers": ["cbec;ugc", "ugc", "influencer"]})
     >>> evidence_counts(s).loc["X"].tolist()
-    [1, 0, 2, 0, 2]
+    [1, 0, 2, 0, 0, 2]
     """
     matrix = driver_matrix(studies)
+    matrix[NO_DRIVER] = (matrix.sum(axis=1) == 0).astype(int)
     groups = studies[by].replace("", UNKNOWN_REGION).to_numpy()
     counts = matrix.groupby(groups).sum()
     counts["studies"] = pd.Series(groups).value_counts()
@@ -171,27 +208,37 @@ def evidence_heatmap(counts: pd.DataFrame, *, title: str | None = None,
     -------
     matplotlib.figure.Figure
     """
-    values = counts[list(DRIVERS)].to_numpy(dtype=float)
+    columns = list(DRIVERS) + ([NO_DRIVER] if NO_DRIVER in counts.columns else [])
+    values = counts[columns].to_numpy(dtype=float)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * max(len(counts), 1)))
+        fig, ax = plt.subplots(figsize=(8.5, 1.8 + 0.5 * max(len(counts), 1)))
     else:
         fig = ax.figure
-    vmax = max(values.max(initial=0), 1)
-    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
-    ax.set_xticks(range(len(DRIVERS)), [DRIVER_LABELS[d] for d in DRIVERS], rotation=20,
-                  ha="right")
+    vmax = max(values[:, :len(DRIVERS)].max(initial=0), 1)
+    image = ax.imshow(np.where(np.arange(len(columns)) < len(DRIVERS), values, np.nan),
+                      cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
+    if len(columns) > len(DRIVERS):
+        # The "none named" column is grey: it counts studies, not coverage of a driver.
+        ax.imshow(np.where(np.arange(len(columns)) >= len(DRIVERS), 1.0, np.nan)
+                  * np.ones_like(values),
+                  cmap="Greys", vmin=0, vmax=5, aspect="auto")
+        ax.axvline(len(DRIVERS) - 0.5, color="white", lw=4)
+    ax.set_xticks(range(len(columns)),
+                  [DRIVER_LABELS.get(d, d) for d in columns], rotation=20, ha="right")
     ax.set_yticks(range(len(counts)),
                   [f"{g} ({n})" for g, n in zip(counts.index, counts["studies"])])
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             v = int(values[i, j])
             ax.text(j, i, str(v), ha="center", va="center", fontsize=10,
-                    color="white" if v > 0.6 * vmax else "black")
+                    color="white" if j < len(DRIVERS) and v > 0.6 * vmax else "black")
     ax.set_xlabel("driver examined")
     ax.set_ylabel("region (studies)")
     if title:
         ax.set_title(title)
-    fig.colorbar(image, ax=ax, label="studies", shrink=0.8)
+    bar = fig.colorbar(image, ax=ax, label="studies", shrink=0.8)
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
     fig.tight_layout()
     return fig
 
@@ -222,7 +269,9 @@ def study_matrix_figure(studies: pd.DataFrame, *, label: str = "study_id",
     frame = frame.sort_values(["_rank", label], kind="stable")
     matrix = driver_matrix(frame).to_numpy()
     palette = plt.get_cmap("tab10")
-    colours = {r: palette(i % 10) for i, r in enumerate(order.index)}
+    known = [r for r in order.index if r.casefold() not in UNSTATED]
+    colours = {r: palette(i % 10) for i, r in enumerate(known)}
+    colours.update({r: to_rgba(UNSTATED_COLOUR) for r in order.index if r not in colours})
     rgba = np.ones((len(frame), len(DRIVERS), 4))
     for i, region in enumerate(frame["_region"]):
         for j in range(len(DRIVERS)):

@@ -11,10 +11,14 @@ escaped as well.
 from __future__ import annotations
 
 import html
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import Image
+from matplotlib.figure import Figure
 
 from reviewlib.synthesis.bib import BibEntry
 from reviewlib.synthesis.citations import split_keys
@@ -46,7 +50,7 @@ class HTMLTable:
 
 
 def escape_cell(value: object) -> str:
-    """Escape one cell for HTML; ``None`` and NaN become an empty string.
+    """Escape one cell for HTML; ``None``, NaN and ``pd.NA`` become an empty string.
 
     Line breaks inside a cell are kept as ``<br>`` so multi-line notes stay readable.
 
@@ -55,7 +59,7 @@ def escape_cell(value: object) -> str:
     >>> escape_cell('<script>alert("x")</script>')
     '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
     return html.escape(str(value), quote=True).replace("\n", "<br>")
 
@@ -78,7 +82,7 @@ def html_table(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None,
                bib: Mapping[str, BibEntry] | None = None,
                bib_page: str = "bibliography.html",
                caption: str | None = None, index: bool = False,
-               css_class: str = "reviewlib-table") -> HTMLTable:
+               css_class: str = "reviewlib-table table") -> HTMLTable:
     """Render a DataFrame as an escaped HTML table.
 
     Parameters
@@ -99,7 +103,7 @@ def html_table(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None,
     index : bool
         Show the index as a first column.
     css_class : str
-        Class of the ``<table>`` element.
+        Class of the ``<table>`` element (``table`` picks up the theme's table style).
 
     Returns
     -------
@@ -134,3 +138,34 @@ def html_table(frame: pd.DataFrame, *, headers: Mapping[str, str] | None = None,
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table></div>")
     return HTMLTable("\n".join(out), len(frame))
+
+
+def figure_image(fig: Figure, *, dpi: int = 144) -> Image:
+    """A matplotlib figure as a PNG image object for the book, and the figure closed.
+
+    The image is made here, with a fixed resolution and tight bounding box, rather than by
+    the notebook's matplotlib backend: a module that switches the backend (to Agg, say)
+    would otherwise make the page show ``<Figure size ...>`` instead of the picture.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    dpi : int
+        Resolution; the default gives sharp text when the page scales the image down.
+
+    Returns
+    -------
+    IPython.display.Image
+        Displayed (or passed to myst-nb's ``glue``) as ``image/png``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> figure_image(fig).data[:4] == b"\\x89PNG"
+    True
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+    return Image(data=buffer.getvalue(), format="png")

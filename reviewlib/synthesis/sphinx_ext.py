@@ -1,5 +1,11 @@
 """A small Sphinx extension the book loads (``sphinx.extra_extensions`` in ``_config.yml``).
 
+Every page is read again on every build. ``execute_notebooks: force`` runs a notebook each
+time Sphinx *reads* it, but Sphinx re-reads only pages whose source file changed: after an
+edit to a CSV file alone, an incremental build would keep every page as it was, computed
+from the old data. :func:`reread_everything` tells Sphinx that every page is outdated, so
+each build executes each notebook against the data as it is now.
+
 Jupyter Book 1.0.4 with sphinx-thebe 0.3.1 adds the inline script that declares
 ``const THEBE_JS_URL`` (and sphinx-togglebutton's selector script) to every page twice, so each page raises "Identifier 'THEBE_JS_URL'
 has already been declared" in the browser console. This extension removes exact duplicate
@@ -35,8 +41,15 @@ def dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict,
     scripts[:] = kept
 
 
+def reread_everything(app: Any, env: Any, added: set, changed: set,
+                      removed: set) -> list[str]:
+    """Mark every known page as changed (Sphinx's ``env-get-outdated`` event)."""
+    return sorted(set(env.found_docs) - set(removed))
+
+
 def setup(app: Any) -> dict:
-    """Register the handler; safe for parallel reading and writing."""
+    """Register the handlers; safe for parallel reading and writing."""
+    app.connect("env-get-outdated", reread_everything)
     # Last, so that scripts other handlers add for the page are seen too.
     app.connect("html-page-context", dedupe_scripts, priority=999)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
