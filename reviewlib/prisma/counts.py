@@ -59,6 +59,7 @@ from reviewlib.errors import InputError, Problem
 from reviewlib.records import fields as F
 from reviewlib.screening import (
     ScreeningFolder,
+    cross_stage_problems,
     full_text_status,
     load_checked,
     title_abstract_status,
@@ -387,7 +388,8 @@ def prisma_counts(root: str | os.PathLike | ScreeningFolder = "screening") -> Pr
     Parameters
     ----------
     root : str, path-like or ScreeningFolder, default ``"screening"``
-        The folder (it is checked first, exactly as ``reviewlib screen check`` does).
+        The folder (it is checked first, exactly as ``reviewlib screen check`` does), or a
+        folder already loaded, which must be free of problems.
 
     Returns
     -------
@@ -403,5 +405,11 @@ def prisma_counts(root: str | os.PathLike | ScreeningFolder = "screening") -> Pr
     >>> p = prisma_counts("screening")                     # doctest: +SKIP
     >>> p["records_screened"], p["dbr_excluded"]           # doctest: +SKIP
     """
-    folder = root if isinstance(root, ScreeningFolder) else load_checked(root)
+    if isinstance(root, ScreeningFolder):
+        folder = root
+        problems = folder.problems or cross_stage_problems(folder)
+        if problems:
+            raise InputError(problems)
+    else:
+        folder = load_checked(root)
     return count_folder(folder)

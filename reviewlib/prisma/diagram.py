@@ -9,6 +9,12 @@ included reports join the new-studies box; and, for an updated review, the total
 the previous studies and the new studies feed. Per-database counts and every exclusion
 reason are written inside their boxes.
 
+Two boxes go beyond the template, and appear only when their counts are not zero: in the
+other-methods column, "Records not sought" (records already identified through another
+source, and records excluded on an optional title check), and in the previous-studies box,
+the studies found out of scope when the previous version's studies were re-checked. Both
+keep every arrow's arithmetic visible.
+
 Parse, compute, render and save stay apart: :func:`draw` only renders counts into a figure;
 :func:`save` writes it atomically.
 """

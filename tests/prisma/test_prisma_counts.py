@@ -155,3 +155,14 @@ def test_a_copy_of_the_folder_elsewhere_gives_the_same_counts(review, tmp_path):
     far = tmp_path / "somewhere" / "else"
     shutil.copytree(review, far)
     assert prisma_counts(far).to_dict() == here
+
+
+def test_a_loaded_folder_with_problems_is_refused(review):
+    from reviewlib.screening import load_folder
+    Path(FT[0]).write_text(Path(FT[0]).read_text() + "S03,yes,exclude,design,,\n")
+    folder = load_folder(review)          # loaded, not checked: cross-stage rule not run yet
+    with pytest.raises(InputError) as e:
+        prisma_counts(folder)
+    assert [str(x) for x in e.value.problems] == [
+        "review/full_text/ana.csv:11:1: record 'S03' was excluded at title/abstract by every "
+        "reviewer (ana=exclude; budi=exclude); it has no full text to assess"]
