@@ -259,24 +259,26 @@ def _solve_bracketed(score, y, v, X, mask, df, start):
     yc_a, mask_a, df_a = yc[active], mask[active], df[active]
     lo = lo_all[active]
     hi = hi_all[active]
-    x = np.where(np.isfinite(hi), hi, lo)
-    st = np.where(np.isfinite(hi), -np.inf, step_start[active])  # bisect a known bracket first
+    x = np.where(np.isfinite(hi), hi, lo).astype(float)
+    st = np.where(np.isfinite(hi), -np.inf, step_start[active]).astype(float)  # bisect a known bracket first
     done = np.zeros(x.shape, dtype=bool)
     it = np.zeros(x.shape, dtype=int)
     for _ in range(MAX_ITER):
-        new = x + st
-        outside = ~np.isfinite(new) | (new <= lo) | (new >= hi)
-        mid = np.where(np.isfinite(hi), 0.5 * (lo + hi), np.maximum(2.0 * lo, lo + 1.0))
+        run = np.flatnonzero(~done)  # only fits still moving are re-evaluated
+        new = x[run] + st[run]
+        lo_r, hi_r = lo[run], hi[run]
+        outside = ~np.isfinite(new) | (new <= lo_r) | (new >= hi_r)
+        mid = np.where(np.isfinite(hi_r), 0.5 * (lo_r + hi_r), np.maximum(2.0 * lo_r, lo_r + 1.0))
         new = np.where(outside, mid, new)
-        new = np.where(done, x, new)
-        change = np.abs(new - x)
-        it += ~done
-        x = new
-        f, st, _ = score(yc_a, v, X, mask_a, df_a, x)
-        lo = np.where(~done & (f > 0), x, lo)
-        hi = np.where(~done & (f <= 0), x, hi)
-        tol = TAU2_TOL * np.maximum(1.0, x)
-        done |= (change <= tol) | (np.abs(hi - lo) <= tol) | (f == 0)
+        change = np.abs(new - x[run])
+        it[run] += 1
+        x[run] = new
+        f, st_r, _ = score(yc_a[run], v, X, mask_a[run], df_a[run], new)
+        st[run] = st_r
+        lo[run] = np.where(f > 0, new, lo_r)
+        hi[run] = np.where(f <= 0, new, hi_r)
+        tol = TAU2_TOL * np.maximum(1.0, new)
+        done[run] = (change <= tol) | (np.abs(hi[run] - lo[run]) <= tol) | (f == 0)
         if done.all():
             break
     tau2[active] = x

@@ -33,7 +33,8 @@ def _loo_rows(k: int):
     return rows
 
 
-def _loo_fit(res) -> core.BatchFit:
+def loo_fit(res) -> core.BatchFit:
+    """The k leave-one-out refits of ``res`` as one batch."""
     if res.k < 2:
         raise UsageError("leave-one-out needs at least 2 studies")
     return core.fit_subsets(res.yi, res.vi, core.intercept_design(res.k), _loo_rows(res.k),
@@ -50,12 +51,14 @@ def _frame(fit: core.BatchFit, labels, test: str) -> pd.DataFrame:
         "pi_high": fit.pi_high, "converged": fit.converged})
 
 
-def leave_one_out(res) -> pd.DataFrame:
+def leave_one_out(res, fit: core.BatchFit | None = None) -> pd.DataFrame:
     """Refit the model without each study in turn (metafor ``leave1out.rma.uni``).
 
     Parameters
     ----------
     res : MetaResult
+    fit : BatchFit, optional
+        The refits if already computed (:func:`loo_fit`).
 
     Returns
     -------
@@ -70,10 +73,10 @@ def leave_one_out(res) -> pd.DataFrame:
     >>> pool([0.1, 0.5, 0.9], [0.04, 0.02, 0.05], method="DL").leave_one_out().shape[0]
     3
     """
-    return _frame(_loo_fit(res), res.labels, res.test)
+    return _frame(loo_fit(res) if fit is None else fit, res.labels, res.test)
 
 
-def influence(res) -> pd.DataFrame:
+def influence(res, fit: core.BatchFit | None = None) -> pd.DataFrame:
     """Case diagnostics of an intercept-only model (metafor ``influence.rma.uni``).
 
     For study i, with "(-i)" the model refitted without it (same estimator and test):
@@ -98,7 +101,7 @@ def influence(res) -> pd.DataFrame:
     >>> bool(inf["weight"].sum().round(6) == 100)
     True
     """
-    loo = _loo_fit(res)
+    loo = loo_fit(res) if fit is None else fit
     y, v = res.yi, res.vi
     w = res.weights
     sw = w.sum()

@@ -9,6 +9,7 @@ modules (influence, bias, subgroups, plots); this module holds the object itself
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable
 
 import numpy as np
@@ -236,13 +237,18 @@ class MetaResult:
                           pi_low=vals[3], pi_high=vals[4])
 
     # ------------------------------------------------------------------ sensitivity
+    @cached_property
+    def _loo_fit(self) -> core.BatchFit:
+        """The k leave-one-out refits, computed once (the result is immutable)."""
+        return influence.loo_fit(self)
+
     def leave_one_out(self) -> pd.DataFrame:
         """The model refitted k times, each time without one study (metafor ``leave1out``)."""
-        return influence.leave_one_out(self)
+        return influence.leave_one_out(self, fit=self._loo_fit)
 
     def influence(self) -> pd.DataFrame:
         """Case diagnostics as metafor's ``influence.rma.uni`` (see :mod:`.influence`)."""
-        return influence.influence(self)
+        return influence.influence(self, fit=self._loo_fit)
 
     def cumulative(self, order=None) -> pd.DataFrame:
         """Cumulative meta-analysis, adding studies in ``order`` (metafor ``cumul``)."""
