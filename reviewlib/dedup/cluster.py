@@ -110,8 +110,8 @@ def cluster(prep: pd.DataFrame, decisions: pd.DataFrame, same: list[tuple[int, i
     Raises
     ------
     ValueError
-        If the ``same`` pairs join two records that ``different`` separates; the message
-        names the two rows.
+        If the ``same`` pairs join two records that ``different`` separates; ``args[1]``
+        is that pair of rows.
     """
     n = len(prep)
     parent = np.arange(n)
@@ -144,7 +144,9 @@ def cluster(prep: pd.DataFrame, decisions: pd.DataFrame, same: list[tuple[int, i
         for m in group:
             clash = cannot.get(m, set()) & inside
             if clash:
-                raise ValueError(f"rows {m} and {min(clash)} are declared both the same work and different works")
+                pair = (min(m, min(clash)), max(m, min(clash)))
+                raise ValueError(f"rows {pair[0]} and {pair[1]} are declared different works but joined "
+                                 "by 'same' decisions", pair)
 
     cols = _columns(prep)
     dup = decisions[decisions["decision"] == "duplicate"]

@@ -255,9 +255,10 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *, w
         labels = cluster(prep, decisions, same=same, different=different)
     except ValueError as e:
         path = overrides.attrs.get("path", "overrides") if overrides is not None else "overrides"
-        lines = sorted(line_of.values())
-        raise InputError(Problem(str(path), lines[-1] if lines else None, None,
-                                 f"overrides contradict each other: {e}")) from None
+        a, b = e.args[1]
+        raise InputError(Problem(str(path), line_of.get((a, b)), None,
+                                 f"{ids[a]!r} and {ids[b]!r} are marked 'different', but other lines "
+                                 "marked 'same' join them: the overrides contradict each other")) from None
     tick("cluster")
     records, kept = merge(prep, labels, columns)
     tick("merge")
