@@ -257,7 +257,7 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *, w
         path = overrides.attrs.get("path", "overrides") if overrides is not None else "overrides"
         a, b = e.args[1]
         raise InputError(Problem(str(path), line_of.get((a, b)), None,
-                                 f"{ids[a]!r} and {ids[b]!r} are marked 'different', but other lines "
+                                 f"{str(ids[a])!r} and {str(ids[b])!r} are marked 'different', but other lines "
                                  "marked 'same' join them: the overrides contradict each other")) from None
     tick("cluster")
     records, kept = merge(prep, labels, columns)
