@@ -361,7 +361,7 @@ def pool(yi, vi, method: str = "REML", test: str = "z", level: float = 95,
     --------
     >>> res = pool([-0.89, -1.59, -1.35], [0.326, 0.195, 0.415], method="DL")
     >>> round(res.estimate, 4)
-    -1.2486
+    -1.333
     """
     yi = _column(data, yi, "yi")
     vi = _column(data, vi, "vi")

@@ -108,7 +108,7 @@ def subgroup(res, groups, tau2: str = "separate") -> SubgroupResult:
     >>> from reviewlib.meta import pool
     >>> res = pool([0.1, 0.2, 0.8, 0.9], [0.02, 0.03, 0.02, 0.03], method="DL")
     >>> round(res.subgroup(["a", "a", "b", "b"]).test.qb, 2)
-    24.0
+    20.42
     """
     g = np.asarray(pd.Series(list(groups), dtype=object))
     if g.shape != (res.k,):
