@@ -166,3 +166,27 @@ def test_a_loaded_folder_with_problems_is_refused(review):
     assert [str(x) for x in e.value.problems] == [
         "review/full_text/ana.csv:11:1: record 'S03' was excluded at title/abstract by every "
         "reviewer (ana=exclude; budi=exclude); it has no full text to assess"]
+
+
+@pytest.mark.parametrize("kind, key", [("website", "website_results"),
+                                       ("organisation", "organisation_results"),
+                                       ("other", "other_results")])
+def test_each_other_method_type_has_its_own_box(review, kind, key):
+    text = Path("review/sources.csv").read_text()
+    Path("review/sources.csv").write_text(text.replace("citations,citation,", f"citations,{kind},"))
+    p = prisma_counts(review)
+    assert p[key] == 4
+    others = {"website_results", "organisation_results", "citations_results",
+              "other_results"} - {key}
+    assert all(p[k] == 0 for k in others)
+    # the rest of the other-methods column does not depend on the kind of source
+    assert (p["other_sought_reports"], p["other_assessed"], p["new_studies"]) == (2, 1, 5)
+
+
+def test_registers_are_counted_apart_from_databases(review):
+    text = Path("review/sources.csv").read_text()
+    Path("review/sources.csv").write_text(text.replace("wos,database,", "wos,register,"))
+    p = prisma_counts(review)
+    assert (p["database_results"], p["register_results"], p["duplicates"]) == (7, 4, 1)
+    assert p["database_specific_results"] == [("Scopus", 7)]
+    assert p["register_specific_results"] == [("Web of Science Core Collection", 4)]

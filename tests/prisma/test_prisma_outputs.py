@@ -247,3 +247,12 @@ def test_outputs_never_go_into_the_screening_folder(review):
     assert main(["prisma", "review", "--svg", "flow.png"]) == 2
     assert ta.read_bytes() == before
     assert not Path("review/flow.svg").exists() and not Path("flow.png").exists()
+
+
+def test_other_sources_get_an_extra_row_the_r_package_ignores(review):
+    text = Path("review/sources.csv").read_text()
+    Path("review/sources.csv").write_text(text.replace("citations,citation,", "citations,other,"))
+    t = template_frame(prisma_counts(review))
+    assert [tuple(r) for r in t[["data", "node", "box"]].values[:32]] == R_TEMPLATE_KEYS
+    assert t.iloc[32][["data", "box", "boxtext", "n"]].tolist() == [
+        "other_results", "box11", "Other sources", "4"]

@@ -186,3 +186,27 @@ def test_progress_while_a_reviewer_is_half_way(folder):
     row = p[(p.stage == "full_text") & (p.reviewer == "ana")].iloc[0]
     assert (row.due, row.screened, row.remaining) == (9, 4, 5)
     assert isinstance(p, pd.DataFrame)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 4).flatmap(
+    lambda k: st.lists(st.lists(st.integers(0, 30), min_size=k, max_size=k),
+                       min_size=k, max_size=k)))
+def test_kappa_properties_on_random_tables(table):
+    t = np.array(table)
+    ours = cohens_kappa(t)
+    if t.sum() == 0 or math.isclose(ours.expected, 1.0):
+        assert math.isnan(ours.kappa)
+        return
+    ref = sm_kappa(t)
+    assert ours.kappa == pytest.approx(ref.kappa, rel=1e-9, abs=1e-12)
+    assert ours.se == pytest.approx(ref.std_kappa, rel=1e-9, abs=1e-12)
+    # swapping the two reviewers changes neither kappa nor its standard error
+    swapped = cohens_kappa(t.T)
+    assert swapped.kappa == pytest.approx(ours.kappa, rel=1e-12, abs=1e-12)
+    assert swapped.se == pytest.approx(ours.se, rel=1e-9, abs=1e-12)
+    assert ours.kappa <= 1 + 1e-12 and -1 <= ours.ci_low <= ours.ci_high <= 1
