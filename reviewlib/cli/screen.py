@@ -1,8 +1,9 @@
 """``reviewlib screen check|status|conflicts [DIR]``: validate screening files, show progress.
 
 ``check`` reads everything and writes nothing; it prints every problem as
-``path:line:column: message`` and exits 1, or exits 0 when the folder is clean (notes about
-accepted quirks such as a BOM or ``;`` delimiters go to stderr only with ``-v``).
+``path:line:column: message`` on stdout and exits 1, or exits 0 when the folder is clean.
+Accepted quirks (a BOM, ``;`` delimiters, cp1252, CRLF) are listed on stderr as
+``path:line: note: ...`` unless ``--quiet``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 
 import pandas as pd
 
+from reviewlib.errors import Problem
 from reviewlib.screening import (
     agreement,
     check_folder,
@@ -28,8 +30,9 @@ log = logging.getLogger("reviewlib")
 
 def _check(args) -> int:
     folder, problems = check_folder(args.dir)
-    for note in folder.notes:
-        log.info("%s", note)
+    if not args.quiet:
+        for n in folder.notes:   # accepted quirks, on stderr so stdout holds only errors
+            print(Problem(n.path, n.line, n.column, f"note: {n.message}"), file=sys.stderr)
     for p in problems:
         print(p)
     if problems:
@@ -114,6 +117,9 @@ def register(subparsers) -> argparse.ArgumentParser:
         p = actions.add_parser(name, help=text, description=text)
         p.add_argument("dir", nargs="?", default="screening", metavar="DIR",
                        help="screening folder (default: screening)")
+        if name == "check":
+            p.add_argument("-q", "--quiet", action="store_true",
+                           help="do not list accepted quirks (BOM, ';' delimiter, cp1252, CRLF)")
         if name == "conflicts":
             p.add_argument("--stage", choices=[*L.STAGES, "all"], default="all")
             p.add_argument("--all", action="store_true",

@@ -168,6 +168,10 @@ def test_cli_screen_check_and_status(review, capsys):
     assert main(["screen", "check", "review"]) == 0
     captured = capsys.readouterr()
     assert captured.out == ""
+    assert ("review/title_abstract/budi.csv:5: note: not valid UTF-8 (byte 0x96 on line 5); "
+            "read as cp1252") in captured.err.splitlines()
+    assert main(["screen", "check", "review", "--quiet"]) == 0
+    assert "note:" not in capsys.readouterr().err
     assert main(["screen", "status", "review"]) == 0
     out = capsys.readouterr().out
     assert "include_maybe_vs_exclude ana vs budi 11     0.818 0.607" in out
