@@ -57,8 +57,13 @@ def read_inputs(paths: list[str]) -> pd.DataFrame:
     from reviewlib.io import COLUMNS, read_records
 
     problems: list[Problem] = []
-    frames, seen = [], {}
+    frames, seen, given = [], {}, set()
     for path in paths:
+        resolved = Path(path).resolve()
+        if resolved in given:
+            problems.append(Problem(str(path), None, None, "this file is given more than once"))
+            continue
+        given.add(resolved)
         try:
             recs = read_records(path)
         except InputError as e:
@@ -68,7 +73,7 @@ def read_inputs(paths: list[str]) -> pd.DataFrame:
             log.info("%s", note)
         lines = recs.lines or [None] * len(recs.frame)
         for rid, line in zip(recs.frame[F.ID].astype(str), lines):
-            if rid in seen and seen[rid][0] != str(path):
+            if rid in seen:
                 other, other_line = seen[rid]
                 problems.append(Problem(str(path), line, None,
                                         f"record id {rid!r} is also used in {other}"
