@@ -9,7 +9,6 @@ Accepted quirks (a BOM, ``;`` delimiters, cp1252, CRLF) are listed on stderr as
 from __future__ import annotations
 
 import argparse
-import logging
 import math
 import sys
 
@@ -25,7 +24,6 @@ from reviewlib.screening import (
 )
 from reviewlib.screening import layout as L
 
-log = logging.getLogger("reviewlib")
 
 
 def _check(args) -> int:

@@ -31,8 +31,10 @@ Included
     ``study_id`` of those reports that are not studies of the previous version (a new report
     of a previously included study adds a report, not a study). ``previous_studies`` /
     ``previous_reports`` = studies / records of the ``previous`` sources; ``total_studies`` =
-    previous studies still in scope (``previous_audit.csv``) + new studies, likewise
-    ``total_reports``.
+    previous studies still in scope + new studies, likewise ``total_reports``. A previous
+    report leaves the totals when ``previous_audit.csv`` marks it ``out_of_scope`` (``unclear``
+    and unaudited reports stay), and a previous study leaves when all its reports do
+    (extensions ``previous_excluded_reports`` / ``previous_excluded_studies``).
 
 Arithmetic identities between boxes are checked (see :func:`check_identities`); a
 violation names the files whose rows are incomplete and the records concerned.
