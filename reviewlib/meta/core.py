@@ -238,8 +238,8 @@ def check_effects(yi, vi, labels=None) -> tuple[np.ndarray, np.ndarray, list[str
         (NaN) or infinities, and sampling variances that are zero or negative -- naming the
         studies (1-based position and label).
     """
-    y_raw = np.asarray(yi, dtype=object).ravel()
-    v_raw = np.asarray(vi, dtype=object).ravel()
+    y_raw = np.asarray(yi).ravel()
+    v_raw = np.asarray(vi).ravel()
     if y_raw.shape != v_raw.shape:
         raise UsageError(f"yi has {y_raw.size} values but vi has {v_raw.size}; "
                          "give one sampling variance per effect")
@@ -253,14 +253,17 @@ def check_effects(yi, vi, labels=None) -> tuple[np.ndarray, np.ndarray, list[str
             raise UsageError(f"{len(labels)} labels for {y_raw.size} studies")
     out = []
     for name, raw in (("yi", y_raw), ("vi", v_raw)):
-        arr = np.empty(raw.size)
         notnum = np.zeros(raw.size, dtype=bool)
-        for i, x in enumerate(raw):
-            try:
-                arr[i] = float(x)
-            except (TypeError, ValueError):
-                notnum[i] = True
-                arr[i] = np.nan
+        try:
+            arr = raw.astype(float)
+        except (TypeError, ValueError):  # find the cells that are not numbers
+            arr = np.empty(raw.size)
+            for i, x in enumerate(raw):
+                try:
+                    arr[i] = float(x)
+                except (TypeError, ValueError):
+                    notnum[i] = True
+                    arr[i] = np.nan
         if notnum.any():
             raise UsageError(f"{name} is not a number for study {_where(notnum, labels)}")
         if np.isnan(arr).any():
