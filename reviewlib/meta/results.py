@@ -8,6 +8,7 @@ modules (influence, bias, subgroups, plots); this module holds the object itself
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable
@@ -370,6 +371,10 @@ def pool(yi, vi, method: str = "REML", test: str = "z", level: float = 95,
     test = core.check_test(test)
     level = core.check_level(level)
     y, v, labels = core.check_effects(yi, vi, labels)
+    if method == "FE" and test == "knha":
+        warnings.warn("the Knapp-Hartung adjustment is meant for random-effects models; with "
+                      "method='FE' it rescales the fixed-effect standard error by Q/(k-1)",
+                      UserWarning, stacklevel=2)
     if len(y) == 1 and method != "FE":
         raise UsageError(f"a random-effects model ({method}) needs at least 2 studies; with one "
                          "study use method='FE' (its estimate is the study's own effect)")
