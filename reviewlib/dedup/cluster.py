@@ -65,7 +65,8 @@ def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bo
     for t in np.flatnonzero(page):
         page[t] = not pages_compatible(c.page[x[t]], c.page[y[t]], c.page_last[x[t]], c.page_last[y[t]])
     same_spot = (c.volume[x] != "") & (c.volume[x] == c.volume[y]) & (c.page[x] != "") & (c.page[x] == c.page[y])
-    bad |= differ(c.part) | (differ(c.numbers) & ~same_spot)
+    one_part = (c.part[x] == "") != (c.part[y] == "")
+    bad |= differ(c.part) | (differ(c.numbers) & ~same_spot) | (one_part & ~same_doi & ~((c.page[x] != "") & (c.page[x] == c.page[y])))
     bad |= (c.year[x] > 0) & (c.year[y] > 0) & (np.abs(c.year[x].astype(np.int32) - c.year[y].astype(np.int32)) > 1)
     bad |= (page | differ(c.volume) | differ(c.number)) & ~same_doi
     if bad.any():

@@ -134,6 +134,8 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
             the same after sorting the words;
         ``title_prefix``
             the shorter title, of at least three words and 15 characters, starts the longer;
+        ``short_words``
+            number of words of the shorter title;
         ``title_partial``
             best alignment of the shorter title inside the longer (``fuzz.partial_ratio``);
         ``title_chars``
@@ -152,7 +154,8 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
             codes; different first pages that :func:`pages_compatible` explains count as
             missing; ``page_one`` flags a first page "1";
         ``numbers``, ``part``
-            codes for the numbers in the titles and the "Part N" marker;
+            codes for the numbers in the titles and the "Part N" marker; ``part_one_side``
+            flags a marker on one title only;
         ``notice``, ``preprint``
             True when the two records differ in notice kind (erratum, retraction, ...) or
             in being a preprint.
@@ -189,6 +192,7 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
     out["title"] = title[k]
     out["title_sort"] = title_sort[k]
     out["title_prefix"] = prefix[k]
+    out["short_words"] = np.fromiter((t.count(" ") + 1 if t else 0 for t in short[k]), dtype=np.int16, count=len(k))
     ta, tb, short, long_ = ta[k], tb[k], short[k], long_[k]
     out["title_partial"] = _sim(short, long_, fuzz.partial_ratio, workers)
     ka, kb = col("n_title_len")
@@ -210,7 +214,9 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
     out["page_one"] = ((pa_ == "1") | (pb_ == "1")).astype(np.int8)
     out["doi"] = _code(*col("n_doi"))
     out["numbers"] = _code(*col("n_title_numbers"))
-    out["part"] = _code(*col("n_part"))
+    ra, rb = col("n_part")
+    out["part"] = _code(ra, rb)
+    out["part_one_side"] = (ra == "") != (rb == "")
     na, nb = col("n_notice")
     out["notice"] = (na != nb)
     pa, pb = col("n_preprint")

@@ -118,6 +118,9 @@ VETOES: tuple[tuple[Rule, bool], ...] = (
     (Rule("notice", "an erratum, correction, retraction or expression of concern is never the article it is about",
           lambda f: _v(f, "notice")), True),
     (Rule("part_differs", "different parts of a series (Part I / Part II)", lambda f: _v(f, "part") == CONFLICT), False),
+    (Rule("part_one_side", "only one title names a part of a series, and neither the DOI nor the first page "
+          "confirms that the other is that part",
+          lambda f: _v(f, "part_one_side") & (_v(f, "doi") != EQUAL) & (_v(f, "page") != EQUAL)), False),
     (Rule("title_numbers_differ", "the titles contain different numbers (years, study numbers, volumes), "
           "unless year, volume and first page all agree (then a typo is the likelier explanation)",
           lambda f: (_v(f, "numbers") == CONFLICT) & ~(_year_same(f) & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL))), False),
@@ -168,6 +171,12 @@ DUPLICATE_RULES: tuple[Rule, ...] = (
     Rule("tiprefix_au90_yr_ct_pg", "one title is the other without its subtitle; authors, year, container and first page agree",
          lambda f: _v(f, "title_prefix") & _authors_strong(f) & _year_same(f) & _container_ok(f)
          & (_v(f, "page") == EQUAL)),
+    Rule("doi_tiprefix", "same DOI and one title is the other without its subtitle",
+         lambda f: (_v(f, "doi") == EQUAL) & _v(f, "title_prefix")),
+    Rule("tiprefix4_au90_yr_ct_vl", "one title (of at least four words) is the other without its subtitle; authors, "
+         "year, container and volume agree, issue and pages do not conflict",
+         lambda f: _v(f, "title_prefix") & (_v(f, "short_words") >= 4) & _authors_strong(f) & _year_same(f)
+         & _container_same(f) & (_v(f, "volume") == EQUAL)),
     Rule("bib_au90_yr_ct_vl_nr_pg", "authors, year, container, volume, issue and first page agree; titles may be "
          "translations (first page 1 needs titles >= 0.80: some journals restart pages for every article)",
          lambda f: _bibliographic(f) & ((_v(f, "title_partial") >= 0.8) | (_v(f, "page_one") == 0))),
