@@ -32,6 +32,7 @@ def test_boundary_tau2_is_exactly_zero(method):
     assert res.tau2 == pytest.approx(REF["pooled"]["edge_homogeneous"][f"{method}_z"]["tau2"], abs=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore:the Knapp-Hartung adjustment:UserWarning")
 @pytest.mark.parametrize("method", METHODS)
 def test_identical_effects(method):
     d = dataset("edge_identical")

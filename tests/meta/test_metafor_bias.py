@@ -10,6 +10,9 @@ from metafor_ref import REF, assert_close, dataset
 from reviewlib.meta import pool
 
 FULL = [ds for ds in REF["bias"] if ds != "edge_ties"]
+#: FE with Knapp-Hartung is compared on purpose (metafor allows it too, with a warning).
+pytestmark = pytest.mark.filterwarnings("ignore:the Knapp-Hartung adjustment:UserWarning")
+
 CASES = [(ds, key) for ds in FULL for key in REF["bias"][ds]]
 IDS = [f"{d}-{k}" for d, k in CASES]
 

@@ -17,6 +17,9 @@ from reviewlib.errors import UsageError
 from reviewlib.meta import meta_regression, pool
 
 MODS = {"ablat": ["ablat"], "ablat_year": ["ablat", "year"], "alloc": ["alloc"]}
+#: FE with Knapp-Hartung is compared on purpose (metafor allows it too, with a warning).
+pytestmark = pytest.mark.filterwarnings("ignore:the Knapp-Hartung adjustment:UserWarning")
+
 CASES = [(key, name) for key in REF["regression"] for name in MODS]
 
 

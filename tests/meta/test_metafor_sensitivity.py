@@ -15,6 +15,9 @@ from metafor_ref import REF, assert_close, dataset
 from reviewlib.meta import pool
 from reviewlib.meta.stats import generalized_q
 
+#: FE with Knapp-Hartung is compared on purpose (metafor allows it too, with a warning).
+pytestmark = pytest.mark.filterwarnings("ignore:the Knapp-Hartung adjustment:UserWarning")
+
 CASES = [(ds, key) for ds in REF["sensitivity"] for key in REF["sensitivity"][ds]]
 IDS = [f"{d}-{k}" for d, k in CASES]
 
