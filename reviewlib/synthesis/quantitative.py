@@ -207,8 +207,9 @@ class SubsampleComparison:
         y, lo, hi = (transform(v) for v in self.full_interval)
         ax.axvspan(lo, hi, color="#D55E00", alpha=0.10, zorder=0,
                    label=f"full sample {LEVEL:.0f}% CI")
-        ax.axvline(y, color="#D55E00", ls=":", lw=1.6, zorder=1,
-                   label=f"full sample ({self.full['sample']}): {y:.2f}")
+        name = "full sample" if self.full["sample"] == "full" else \
+            f"full sample ({self.full['sample']})"
+        ax.axvline(y, color="#D55E00", ls=":", lw=1.6, zorder=1, label=f"{name}: {y:.2f}")
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=2, fontsize=8,
                   frameon=False)
         if ax.get_xscale() == "log":

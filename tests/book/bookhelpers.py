@@ -153,7 +153,7 @@ class Chromium:
             raise RuntimeError(f"{method}: {reply['error']}")
         return reply.get("result", {})
 
-    def open_tab(self, width: int = 1280, height: int = 900) -> None:
+    def open_tab(self, width: int = 1280, height: int = 900, scale: float = 1) -> None:
         target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)
         attached = self.send("Target.attachToTarget",
                              {"targetId": target["targetId"], "flatten": True}, session=False)
@@ -161,7 +161,8 @@ class Chromium:
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
         self.send("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+                  {"width": width, "height": height, "deviceScaleFactor": scale,
+                   "mobile": False})
 
     def drain(self) -> list[dict]:
         events = []
