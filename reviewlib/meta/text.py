@@ -40,7 +40,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def _p_phrase(p: float) -> str:
     s = fmt_p(p)
-    return f"p-val {s}" if s.startswith("<") else f"p-val = {s}"
+    return f"p-val < {s[1:]}" if s.startswith("<") else f"p-val = {s}"
 
 
 def summary(res) -> str:
@@ -78,7 +78,8 @@ def summary(res) -> str:
     lines += _table(header, [row])
     lines += [
         "",
-        f"Prediction interval ({res.level:g}%): {_num(res.pi_low)} to {_num(res.pi_high)}",
+        f"Prediction interval ({res.level:g}%): {_num(res.pi_low)} to {_num(res.pi_high)}"
+        + ("" if res.random else " (fixed effect: the confidence interval)"),
         "",
         "---",
         "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1",

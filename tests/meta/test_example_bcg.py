@@ -69,7 +69,7 @@ def test_summary_reads_like_metafor(reml):
     text = reml.summary()
     assert "Random-Effects Model (k = 13; tau^2 estimator: REML)" in text
     assert "tau^2 (estimated amount of total heterogeneity): 0.3132 (SE = 0.1664)" in text
-    assert "Q(df = 12) = 152.2330, p-val <.0001" in text
+    assert "Q(df = 12) = 152.2330, p-val < .0001" in text
     assert "-0.7145  0.1798  -3.9744  <.0001  -1.0669  -0.3622  ***" in text
 
 
