@@ -125,13 +125,13 @@ def read_bib(path: str | Path) -> dict[str, BibEntry]:
                             f"{lines[key]})")
         else:
             lines[key] = line
+    if problems:
+        raise InputError.at(path, None, "; ".join(problems))
     library = bibtexparser.parse_string(text)
     if library.failed_blocks:
         block = library.failed_blocks[0]
         raise InputError.at(path, block.start_line + 1,
                             f"{len(library.failed_blocks)} BibTeX block(s) could not be parsed")
-    if problems:
-        raise InputError.at(path, None, "; ".join(problems))
     entries: dict[str, BibEntry] = {}
     for e in library.entries:
         fields = {f.key.lower(): f.value for f in e.fields}
