@@ -1,0 +1,88 @@
+"""The built book (``make book`` first) holds every chapter, computed from today's data.
+
+These checks read ``_build/html`` directly; they fail, rather than skip, when the book has
+not been built.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+import yaml
+
+from bookhelpers import BUILD_HTML, REPO
+from reviewlib import prisma
+from reviewlib.synthesis import (check_data_citations, load_bib, load_review_table,
+                                 load_studies)
+
+
+def _page(name: str) -> str:
+    path = BUILD_HTML / "chapters" / f"{name}.html"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `make book` first, then `make test`",
+                    pytrace=False)
+    return path.read_text(encoding="utf-8")
+
+
+def _chapters() -> list[str]:
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]] + [c["file"] for c in toc.get("chapters", [])]
+    return [f.split("/", 1)[1] for f in files]
+
+
+def _pasted(html: str) -> list[str]:
+    return re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+
+
+@pytest.mark.parametrize("name", _chapters())
+def test_each_chapter_ran_cleanly(name):
+    html = _page(name)
+    assert "Traceback" not in html
+    assert "output traceback" not in html and "output stderr" not in html
+    assert "&lt;Figure size" not in html            # a figure that was not rendered
+    assert "{glue" not in html and "pasted-text-missing" not in html
+
+
+def test_intro_numbers_come_from_the_data():
+    html = _page("intro")
+    pasted = _pasted(html)
+    assert str(len(load_review_table("objectives", REPO))) in pasted
+    assert str(len(load_bib(REPO))) in pasted
+    assert str(len(check_data_citations(REPO, load_bib(REPO)))) in pasted
+
+
+def test_prisma_numbers_come_from_the_screening_folder():
+    html = _page("prisma")
+    with warnings.catch_warnings():
+        # Counting is not under test here; a pandas deprecation inside the screening
+        # loader must not turn into an error of this check of the book's content.
+        warnings.simplefilter("default", DeprecationWarning)
+        counts = prisma.prisma_counts(REPO / "screening").counts
+    pasted = _pasted(html)
+    for key in ("previous_studies", "total_studies", "citations_results", "other_assessed"):
+        assert str(counts[key]) in pasted, key
+    assert "cannot be estimated" in html              # single reviewer said as such
+
+
+def test_regions_and_meta_pages_reflect_the_study_table():
+    studies = load_studies(REPO)
+    assert str(len(studies)) in _pasted(_page("regions"))
+    meta = _page("meta_analysis")
+    assert str(len(studies)) in _pasted(meta)
+    assert str(int((studies["included"] == "yes").sum())) in _pasted(meta)
+    assert "context: not included by the screening" in meta
+
+
+def test_bibliography_lists_every_entry_with_its_anchor():
+    html = _page("bibliography")
+    for key in load_bib(REPO):
+        assert f'id="cite-{key}"' in html, key
+
+
+def test_data_appendix_lists_the_data_files():
+    html = _page("data")
+    for path in ("extraction/studies.csv", "extraction/effects.csv", "screening/sources.csv",
+                 "extraction/review/synergies.csv"):
+        assert path in html
