@@ -74,3 +74,11 @@ def test_every_page_loads_cleanly_in_chromium(tmp_path):
     for shots in FIGURES.values():
         for _, name in shots:
             assert (SCREENSHOTS / name).stat().st_size > 20_000, name
+
+
+def test_a_missing_build_fails_and_says_what_to_run(monkeypatch, tmp_path):
+    import test_book_browser as module
+
+    monkeypatch.setattr(module, "BUILD_HTML", tmp_path / "no_build" / "html")
+    with pytest.raises(pytest.fail.Exception, match=r"run `make book` first"):
+        module._pages()
