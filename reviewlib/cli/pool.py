@@ -45,8 +45,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="extraction effects file (e.g. extraction/effects.csv) instead of FILE")
     p.add_argument("--outcome", help="outcome to pool (with --effects)")
     p.add_argument("--exposure", help="exposure to pool (with --effects)")
-    p.add_argument("--sample", action="append", metavar="NAME",
-                   help="sample to include (with --effects; repeat for several)")
+    p.add_argument("--sample", action="extend", nargs="+", metavar="NAME",
+                   help="samples to include (with --effects; one or more names)")
     p.add_argument("--model", help="keep rows of this model only, e.g. 'Model I' (with --effects)")
     p.add_argument("--by", metavar="COLUMN", help="subgroup analysis by this column")
     p.add_argument("--method", default="REML", type=str.upper, choices=METHODS,

@@ -92,6 +92,17 @@ def test_effects_mode_by_sample(capsys):
     assert "Test for subgroup differences: Qb(df = 4)" in out
 
 
+def test_effects_mode_sample_selection(capsys):
+    argv = ["pool", "--effects", EFFECTS, "--outcome", OUTCOME, "--exposure", "social media",
+            "--model", "Model II", "--sample", "Java", "outside Java", "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    frame = prepare_analysis(EFFECTS, outcome=OUTCOME, exposure="social media", model="Model II",
+                             samples=["Java", "outside Java"])
+    assert out["k"] == 2 == len(frame)
+    assert out["tau2"] == pytest.approx(pool(frame["yi"], frame["vi"]).tau2, abs=1e-12)
+
+
 def test_effects_mode_needs_outcome_and_matches(capsys):
     assert main(["pool", "--effects", EFFECTS]) == 2
     assert main(["pool", "--effects", EFFECTS, "--outcome", "no such outcome"]) == 2
