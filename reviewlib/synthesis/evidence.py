@@ -211,7 +211,7 @@ def evidence_heatmap(counts: pd.DataFrame, *, title: str | None = None,
     columns = list(DRIVERS) + ([NO_DRIVER] if NO_DRIVER in counts.columns else [])
     values = counts[columns].to_numpy(dtype=float)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8.5, 1.8 + 0.5 * max(len(counts), 1)))
+        fig, ax = plt.subplots(figsize=(7, 1.9 + 0.5 * max(len(counts), 1)))
     else:
         fig = ax.figure
     vmax = max(values[:, :len(DRIVERS)].max(initial=0), 1)
