@@ -23,9 +23,9 @@ from reviewlib.synthesis.bib import BibEntry, read_bib
 from reviewlib.synthesis.citations import (CITATION_COLUMNS, check_data_citations,
                                            split_keys, table_citation_problems)
 from reviewlib.synthesis.ecosystem import ecosystem_figure
-from reviewlib.synthesis.evidence import (driver_matrix, drivers_per_study, evidence_counts,
-                                          evidence_heatmap, load_studies, study_labels,
-                                          study_matrix_figure)
+from reviewlib.synthesis.evidence import (driver_coverage, driver_matrix, drivers_per_study,
+                                          evidence_counts, evidence_heatmap, load_studies,
+                                          study_labels, study_matrix_figure)
 from reviewlib.synthesis.inventory import data_inventory
 from reviewlib.synthesis.paths import project_root
 from reviewlib.synthesis.render import HTMLTable, escape_cell, figure_image, html_table
@@ -36,7 +36,7 @@ __all__ = [
     "BibEntry", "read_bib", "load_bib",
     "CITATION_COLUMNS", "check_data_citations", "split_keys", "table_citation_problems",
     "ecosystem_figure",
-    "driver_matrix", "drivers_per_study", "evidence_counts", "evidence_heatmap",
+    "driver_coverage", "driver_matrix", "drivers_per_study", "evidence_counts", "evidence_heatmap",
     "load_studies", "study_labels", "study_matrix_figure",
     "data_inventory", "project_root",
     "HTMLTable", "escape_cell", "figure_image", "html_table",

@@ -102,7 +102,8 @@ def ecosystem_figure(nodes: pd.DataFrame, edges: pd.DataFrame, *, ax: Axes | Non
         end = b - BOX_W / 2 - 0.05 if b > a else b + BOX_W / 2 + 0.05
         ax.add_patch(FancyArrowPatch((start, y), (end, y), arrowstyle="-|>",
                                      mutation_scale=16, lw=2, color="#222222"))
-        ax.text((start + end) / 2, y + 0.12, "\n".join(textwrap.wrap(row.carries, 9, break_long_words=False)),
+        label = "\n".join(textwrap.wrap(row.carries, 9, break_long_words=False))
+        ax.text((start + end) / 2, y + 0.12, label,
                 ha="center", va="bottom", fontsize=9)
 
     # Each box bottom gets one attachment point per feedback edge touching it.

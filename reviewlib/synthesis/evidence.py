@@ -175,6 +175,33 @@ def evidence_counts(studies: pd.DataFrame, by: str = "region") -> pd.DataFrame:
     return counts.set_index(by)
 
 
+def driver_coverage(studies: pd.DataFrame) -> pd.DataFrame:
+    """How many studies examine each driver, among all studies and among included ones.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per driver in stage order: ``driver`` (code), ``label``, ``studies`` and
+        ``included`` (studies with ``included`` = ``yes``; the column is omitted when the
+        table has no ``included`` column).
+
+    Examples
+    --------
+    >>> s = pd.DataFrame({"study_id": ["a", "b"], "drivers": ["cbec;ugc", "ugc"],
+    ...                   "included": ["yes", "no"]})
+    >>> driver_coverage(s)["included"].tolist()
+    [1, 0, 1, 0]
+    """
+    matrix = driver_matrix(studies)
+    out = pd.DataFrame({"driver": list(DRIVERS),
+                        "label": [DRIVER_LABELS[d] for d in DRIVERS],
+                        "studies": matrix.sum(axis=0).to_numpy()})
+    if "included" in studies.columns:
+        mask = (studies["included"] == "yes").to_numpy()
+        out["included"] = matrix[mask].sum(axis=0).to_numpy()
+    return out
+
+
 def drivers_per_study(studies: pd.DataFrame) -> pd.Series:
     """How many studies cover 0, 1, 2, 3 and 4 of the drivers.
 

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
 from scipy import stats
 
-from reviewlib.effects import check, convert_frame, prepare_analysis
+from reviewlib.effects import convert_frame, prepare_analysis
 from reviewlib.effects.checks import Finding
 from reviewlib.errors import UsageError
 from reviewlib.io.table import read_table

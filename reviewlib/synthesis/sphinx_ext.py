@@ -7,8 +7,9 @@ from the old data. :func:`reread_everything` tells Sphinx that every page is out
 each build executes each notebook against the data as it is now.
 
 Jupyter Book 1.0.4 with sphinx-thebe 0.3.1 adds the inline script that declares
-``const THEBE_JS_URL`` (and sphinx-togglebutton's selector script) to every page twice, so each page raises "Identifier 'THEBE_JS_URL'
-has already been declared" in the browser console. This extension removes exact duplicate
+``const THEBE_JS_URL`` (and sphinx-togglebutton's selector script) to every page twice, so
+each page raises "Identifier 'THEBE_JS_URL' has already been declared" in the browser
+console. This extension removes exact duplicate
 ``<script>`` entries from each page's context before the page is written; scripts that
 differ in file, attributes or body are all kept, in their order.
 """

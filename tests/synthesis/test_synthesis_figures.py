@@ -130,3 +130,14 @@ def test_inventory_marks_unreadable_tables(tmp_path):
     assert inv.loc["extraction/bad.csv", "rows"] == "unreadable"
     assert inv.loc["extraction/notes.txt", "rows"] == ""
     assert isinstance(inv, pd.DataFrame)
+
+
+def test_driver_coverage_counts_each_driver_once_per_study():
+    from reviewlib.synthesis import driver_coverage
+
+    rows = _studies_by_hand()
+    cov = driver_coverage(load_studies(REPO)).set_index("driver")
+    for d in DRIVERS:
+        assert cov.loc[d, "studies"] == sum(d in r["drivers"].split(";") for r in rows)
+        assert cov.loc[d, "included"] == sum(d in r["drivers"].split(";") and
+                                             r["included"] == "yes" for r in rows)
