@@ -291,9 +291,9 @@ def test_cells_are_kept_exactly_as_printed(effects, location, column, printed):
     assert row[column] == printed
 
 
-def test_unreadable_coefficients_are_blank_with_a_note(effects):
-    """Nine coefficient cells of Table 5 print only a '-'; none is filled in."""
-    blank = effects[(effects["measure"] == "logit_coef") & (effects["estimate"] == "")]
+def test_dash_coefficients_are_kept_as_printed_with_a_note(effects):
+    """Nine coefficient cells of Table 5 print only a '-'; they hold that dash, nothing filled in."""
+    blank = effects[(effects["measure"] == "logit_coef") & (effects["estimate"] == "-")]
     assert len(blank) == 9
     assert blank["location"].str.startswith("Table 5").all()
     assert blank["note"].str.contains("lone '-'").all()
