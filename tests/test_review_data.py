@@ -15,7 +15,6 @@ import json
 import re
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import bibtexparser
@@ -64,11 +63,7 @@ def exports(sources) -> dict[str, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def folder():
     """The screening folder loaded (and deduplicated) once for the module."""
-    # load_folder fills the float ``score`` column of the dedup result with "", which
-    # pandas 3 flags as deprecated; that is the loader's business, not this data's.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", pd.errors.Pandas4Warning)
-        return load_folder(str(SCREENING))
+    return load_folder(str(SCREENING))
 
 
 @pytest.fixture(scope="module")

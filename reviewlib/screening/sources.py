@@ -226,7 +226,7 @@ def _deduplicate(folder: ScreeningFolder, identified: pd.DataFrame,
     except InputError as e:
         folder.problems.extend(e.problems)
         return False
-    kept = result.records.copy().fillna("").astype(str)
+    kept = _as_text(result.records)
     src = dict(zip(identified[F.ID], identified["source_id"]))
     typ = dict(zip(identified[F.ID], identified["type"]))
     members = kept[F.MERGED_IDS].str.split(";")
@@ -235,7 +235,7 @@ def _deduplicate(folder: ScreeningFolder, identified: pd.DataFrame,
     kept["column"] = [L.DBR if any(typ.get(m) in L.DATABASE_TYPES for m in ms) else L.OTHER
                       for ms in members]
     folder.records = kept
-    dups = result.duplicates.copy().fillna("").astype(str)
+    dups = _as_text(result.duplicates)
     dups["source_id"] = dups[F.ID].map(src).fillna("")
     folder.duplicates = dups
     return True
@@ -281,3 +281,8 @@ def _load_reasons(folder: ScreeningFolder) -> None:
         ok.append(good)
     frame["valid"] = ok
     folder.reasons = frame[frame["valid"]].drop(columns="valid").reset_index(drop=True)
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every cell as a string, missing values as "" (numeric columns such as ``score`` too)."""
+    return frame.astype(object).where(frame.notna(), "").astype(str)
