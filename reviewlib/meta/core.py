@@ -246,7 +246,7 @@ def check_effects(yi, vi, labels=None) -> tuple[np.ndarray, np.ndarray, list[str
     if y_raw.size == 0:
         raise UsageError("no studies to pool (yi is empty)")
     if labels is None:
-        labels = [f"Study {i + 1}" for i in range(y_raw.size)]
+        labels = np.char.add("Study ", np.arange(1, y_raw.size + 1).astype(str)).tolist()
     else:
         labels = [str(x) for x in np.asarray(labels, dtype=object).ravel()]
         if len(labels) != y_raw.size:
