@@ -141,7 +141,6 @@ def fit_batch(y: np.ndarray, v: np.ndarray, X: np.ndarray, mask: np.ndarray, met
     with np.errstate(divide="ignore", invalid="ignore"):
         fit = stats.wls(y, X, mask / (v[None, :] + tau2[:, None]))
         knha = (test == "knha") & (k > 1)  # metafor switches to z for k = 1
-        s2w = np.ones(m)
         rss = fit.rss
         s2w = np.where(knha, np.where(rss <= stats.RSS_ZERO, 0.0, rss / df), 1.0)
         vb = fit.A * s2w[:, None, None]

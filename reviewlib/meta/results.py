@@ -317,7 +317,7 @@ def _z(level: float) -> float:
     return float(norm.isf((1 - level / 100) / 2))
 
 
-def _column(data, value, name):
+def _column(data, value):
     if data is not None and isinstance(value, str):
         if value not in data.columns:
             raise UsageError(f"no column {value!r} in data (columns: {', '.join(map(str, data.columns))})")
@@ -364,9 +364,9 @@ def pool(yi, vi, method: str = "REML", test: str = "z", level: float = 95,
     >>> round(res.estimate, 4)
     -1.333
     """
-    yi = _column(data, yi, "yi")
-    vi = _column(data, vi, "vi")
-    labels = _column(data, labels, "labels")
+    yi = _column(data, yi)
+    vi = _column(data, vi)
+    labels = _column(data, labels)
     method = estimators.check_method(method)
     test = core.check_test(test)
     level = core.check_level(level)
