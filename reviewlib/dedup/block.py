@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reviewlib.dedup.prepare import apply_unique
+
 
 @dataclass(frozen=True)
 class BlockingPass:
@@ -52,23 +54,34 @@ DEFAULT_PASSES: tuple[BlockingPass, ...] = (
 )
 
 
-def _key(prep: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
-    key = prep[columns[0]].astype(str)
-    for c in columns[1:]:
-        key = key + "\x1f" + prep[c].astype(str)
-    return key
+def _title_words(title: str) -> str:
+    """The three longest words of a folded title, alphabetically (a key that survives word
+    order changes and typos in short words)."""
+    words = sorted(set(title.split()), key=lambda w: (-len(w), w))[:3]
+    return " ".join(sorted(words))
 
 
-def _add_keys(prep: pd.DataFrame) -> pd.DataFrame:
-    """Derived sort keys: reversed title (typos at the start) and longest title words."""
-    extra = {}
-    if "n_title_tail" not in prep:
-        extra["n_title_tail"] = prep["n_title_key"].str[::-1]
-    if "n_title_words" not in prep:
-        words = prep["n_title"].str.split(" ")
-        extra["n_title_words"] = words.map(
-            lambda ws: " ".join(sorted(sorted(set(ws), key=lambda w: (-len(w), w))[:3])) if ws else "")
-    return prep.assign(**extra) if extra else prep
+class _Codes:
+    """Per-column integer codes in sorted order of the values, computed once per column."""
+
+    def __init__(self, prep: pd.DataFrame):
+        self.prep = prep
+        self.cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes ordered like the sorted values, True where the value is missing)."""
+        if column not in self.cache:
+            if column == "n_title_tail":         # reversed title: typos near the start
+                values = self.prep["n_title_key"].str[::-1]
+            elif column == "n_title_words":      # longest words: reordered titles
+                values = pd.Series(apply_unique(self.prep["n_title"], _title_words), index=self.prep.index)
+            else:
+                values = self.prep[column]
+            text = values.astype(str)
+            codes = pd.factorize(text, sort=True)[0].astype(np.int64)
+            missing = ((text == "") | (text == "0")).to_numpy()
+            self.cache[column] = (codes, missing)
+        return self.cache[column]
 
 
 def block(prep: pd.DataFrame, passes: tuple[BlockingPass, ...] = DEFAULT_PASSES) -> pd.DataFrame:
@@ -79,50 +92,57 @@ def block(prep: pd.DataFrame, passes: tuple[BlockingPass, ...] = DEFAULT_PASSES)
     prep : pandas.DataFrame
         Output of :func:`reviewlib.dedup.prepare.prepare` (rows 0..n-1, sorted by id).
     passes : tuple of BlockingPass
-        The blocking passes to run.
+        The blocking passes to run. A pass's ``sort`` columns must start with its
+        ``group`` columns.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``i`` and ``j`` (row positions, ``i < j``) and ``block`` (name of the first
-        pass that proposed the pair), sorted by ``(i, j)``; each pair appears once.
+        Columns ``i`` and ``j`` (row positions, ``i < j``) and ``block`` (categorical: name
+        of the first pass that proposed the pair), sorted by ``(i, j)``; each pair once.
     """
     n = len(prep)
-    prep = _add_keys(prep)
+    codes_of = _Codes(prep)
+    no_title = (prep["n_title_key"] == "").to_numpy()
     found_i, found_j, found_b = [], [], []
     for b, p in enumerate(passes):
-        sort_codes = pd.factorize(_key(prep, p.sort), sort=True)[0]
-        order = np.lexsort((np.arange(n), sort_codes))      # ties by id (rows are id-sorted)
+        if p.group and tuple(p.sort[:len(p.group)]) != tuple(p.group):
+            raise ValueError(f"blocking pass {p.name!r}: sort columns must start with the group columns")
+        keys = [codes_of(c)[0] for c in p.sort]
+        order = np.lexsort([np.arange(n)] + keys[::-1])      # by sort columns, ties by id
         if p.group:
-            group = _key(prep, p.group)
-            empty = np.zeros(n, dtype=bool)
+            missing = np.zeros(n, dtype=bool)
             for c in p.group:
-                empty |= (prep[c].astype(str) == "").to_numpy() | (prep[c].astype(str) == "0").to_numpy()
-            codes = pd.factorize(group)[0]
-            codes = np.where(empty, -1, codes)[order]
+                missing |= codes_of(c)[1]
+            change = np.zeros(n, dtype=bool)
+            for c in p.group:
+                k = codes_of(c)[0][order]
+                change[1:] |= k[1:] != k[:-1]
+            group = np.cumsum(change)
+            group = np.where(missing[order], -1, group)
         else:
-            codes = np.where((prep["n_title_key"] == "").to_numpy(), -1, 0)[order]
+            group = np.where(no_title[order], -1, 0)
         for k in range(1, p.window + 1):
             if k >= n:
                 break
-            same = (codes[:-k] == codes[k:]) & (codes[k:] >= 0)
+            same = (group[:-k] == group[k:]) & (group[k:] >= 0)
             if not same.any():
                 break
             a, c = order[:-k][same], order[k:][same]
             found_i.append(np.minimum(a, c))
             found_j.append(np.maximum(a, c))
-            found_b.append(np.full(len(a), b, dtype=np.int16))
+            found_b.append(np.full(len(a), b, dtype=np.int8))
+    names = [p.name for p in passes]
     if not found_i:
         return pd.DataFrame({"i": np.array([], np.int64), "j": np.array([], np.int64),
-                             "block": pd.Series([], dtype=str)})
-    i = np.concatenate(found_i).astype(np.int64)
-    j = np.concatenate(found_j).astype(np.int64)
+                             "block": pd.Categorical.from_codes(np.array([], np.int8), categories=names)})
+    pair = np.concatenate(found_i).astype(np.int64) * n + np.concatenate(found_j)
     bl = np.concatenate(found_b)
-    pair = i * n + j
+    del found_i, found_j, found_b
     order = np.lexsort((bl, pair))
     pair, bl = pair[order], bl[order]
     first = np.ones(len(pair), dtype=bool)
     first[1:] = pair[1:] != pair[:-1]
     pair, bl = pair[first], bl[first]
-    names = np.array([p.name for p in passes], dtype=object)
-    return pd.DataFrame({"i": pair // n, "j": pair % n, "block": names[bl].astype(str)})
+    return pd.DataFrame({"i": pair // n, "j": pair % n,
+                         "block": pd.Categorical.from_codes(bl, categories=names)})

@@ -279,10 +279,13 @@ def split_title(title: str) -> tuple[str, str, bool]:
     ('Update on HPV.', '', False)
     """
     main, alt, retracted = title.strip(), "", False
-    cut = _CUT_BRACKET.match(main)
-    if cut and _NOTE.match(cut.group("inner").strip().lower()):
-        main = cut.group("head")
+    if "[" in main:
+        cut = _CUT_BRACKET.match(main)
+        if cut and _NOTE.match(cut.group("inner").strip().lower()):
+            main = cut.group("head")
     for _ in range(3):
+        if main.rstrip(" .*")[-1:] not in (")", "]"):
+            break
         m = _TRAILING_BRACKET.match(main)
         if not m or len(m.group("head")) < 10:
             break
@@ -303,7 +306,7 @@ def title_features(title: str) -> tuple[str, str, str, str, str]:
     main, alt, retracted = split_title(title)
     folded = fold(_THOUSANDS.sub("", main))
     numbers = " ".join(sorted({x.lstrip("0") or "0" for x in _DIGITS.findall(folded)}))
-    part = _PART.search(fold(title))
+    part = _PART.search(fold(title)) if "part" in title.lower() else None
     heading = main.lower()
     notice = next((kind for kind, pattern in _NOTICES if pattern.search(heading)), "")
     if retracted and not notice:
