@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import shutil
 import subprocess
 import io
 import json
@@ -219,15 +218,16 @@ cat("database_specific_results", reasons("database_specific_results"), "\n", sep
 """
 
 
-@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
 @pytest.mark.parametrize("scenario", ["review", "databases_only"])
-def test_template_reads_in_r_as_the_prisma2020_package_reads_it(scenario, request, tmp_path):
+def test_template_reads_in_r_as_the_prisma2020_package_reads_it(scenario, request, tmp_path,
+                                                              require_program):
+    rscript = require_program("Rscript")
     folder = request.getfixturevalue(scenario)
     csv_path = tmp_path / "prisma.csv"
     assert main(["prisma", str(folder), "--csv", str(csv_path)]) == 0
     script = tmp_path / "read.R"
     script.write_text(R_READER)
-    out = subprocess.run(["Rscript", str(script), str(csv_path)], capture_output=True,
+    out = subprocess.run([rscript, str(script), str(csv_path)], capture_output=True,
                          text=True, check=True, timeout=120).stdout
     got = dict(line.split("\t")[:2] for line in out.splitlines() if line.strip())
     if scenario == "review":
