@@ -30,6 +30,9 @@ CONTAINED_TITLE = 0.90
 
 @dataclass
 class _Columns:
+    """Per-record values for the compatibility test; categorical fields as integer codes
+    (-1 = missing), so that comparing two clusters is integer arithmetic."""
+
     doi: np.ndarray
     preprint: np.ndarray
     notice: np.ndarray
@@ -37,37 +40,58 @@ class _Columns:
     numbers: np.ndarray
     year: np.ndarray
     page: np.ndarray
-    page_last: np.ndarray
     volume: np.ndarray
     number: np.ndarray
+    page_text: np.ndarray
+    page_last: np.ndarray
     title: np.ndarray
     title_full: np.ndarray
 
 
+def _codes(values: pd.Series) -> np.ndarray:
+    codes = pd.factorize(values.astype(str))[0].astype(np.int64)
+    return np.where((values.astype(str) == "").to_numpy(), -1, codes)
+
+
 def _columns(prep: pd.DataFrame) -> _Columns:
     full = (prep["n_title"] + " " + prep["n_title_alt"]).str.strip().to_numpy()
-    return _Columns(*(prep[c].to_numpy() for c in (
-        "n_doi", "n_preprint", "n_notice", "n_part", "n_title_numbers", "n_year", "n_page",
-        "n_page_last", "n_volume", "n_number", "n_title")), full)
+    return _Columns(
+        doi=_codes(prep["n_doi"]), preprint=prep["n_preprint"].to_numpy(bool),
+        notice=_codes(prep["n_notice"]), part=_codes(prep["n_part"]),
+        numbers=_codes(prep["n_title_numbers"]), year=prep["n_year"].to_numpy(np.int64),
+        page=_codes(prep["n_page"]), volume=_codes(prep["n_volume"]), number=_codes(prep["n_number"]),
+        page_text=prep["n_page"].to_numpy(), page_last=prep["n_page_last"].to_numpy(),
+        title=prep["n_title"].to_numpy(), title_full=full)
 
 
 def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bool:
-    """True when any record of ``a`` conflicts with any record of ``b`` (index arrays)."""
+    """True when any record of ``a`` conflicts with any record of ``b`` (index arrays).
+
+    The conflicts mirror the vetoes of :mod:`reviewlib.dedup.decide`: different DOIs,
+    preprint against published, different notice kinds, parts or title numbers, years more
+    than one apart, different pages, volumes or issues (unless the DOI is shared), a part
+    marker on one title only, and titles too far apart (unless one contains the other or
+    DOI or volume and first page vouch for them).
+    """
     x = np.repeat(a, len(b))
     y = np.tile(b, len(a))
 
-    def differ(v, empty=""):
-        return (v[x] != empty) & (v[y] != empty) & (v[x] != v[y])
+    def differ(v):
+        return (v[x] >= 0) & (v[y] >= 0) & (v[x] != v[y])
 
-    same_doi = (c.doi[x] != "") & (c.doi[x] == c.doi[y])
+    def same(v):
+        return (v[x] >= 0) & (v[x] == v[y])
+
+    same_doi = same(c.doi)
     bad = differ(c.doi) | (c.preprint[x] != c.preprint[y]) | (c.notice[x] != c.notice[y])
     page = differ(c.page)
     for t in np.flatnonzero(page):
-        page[t] = not pages_compatible(c.page[x[t]], c.page[y[t]], c.page_last[x[t]], c.page_last[y[t]])
-    same_spot = (c.volume[x] != "") & (c.volume[x] == c.volume[y]) & (c.page[x] != "") & (c.page[x] == c.page[y])
-    one_part = (c.part[x] == "") != (c.part[y] == "")
-    bad |= differ(c.part) | (differ(c.numbers) & ~same_spot) | (one_part & ~same_doi & ~((c.page[x] != "") & (c.page[x] == c.page[y])))
-    bad |= (c.year[x] > 0) & (c.year[y] > 0) & (np.abs(c.year[x].astype(np.int32) - c.year[y].astype(np.int32)) > 1)
+        page[t] = not pages_compatible(c.page_text[x[t]], c.page_text[y[t]], c.page_last[x[t]], c.page_last[y[t]])
+    same_page = same(c.page)
+    same_spot = same(c.volume) & same_page
+    one_part = (c.part[x] < 0) != (c.part[y] < 0)
+    bad |= differ(c.part) | (differ(c.numbers) & ~same_spot) | (one_part & ~same_doi & ~same_page)
+    bad |= (c.year[x] > 0) & (c.year[y] > 0) & (np.abs(c.year[x] - c.year[y]) > 1)
     bad |= (page | differ(c.volume) | differ(c.number)) & ~same_doi
     if bad.any():
         return True
