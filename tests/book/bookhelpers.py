@@ -288,9 +288,10 @@ def write_tiny_book(folder: Path, pages: dict[str, str], bib: str,
     (folder / "_toc.yml").write_text("\n".join(toc) + "\n", encoding="utf-8")
     (folder / "references.bib").write_text(bib, encoding="utf-8")
     (folder / "chapters").mkdir(exist_ok=True)
-    # The configuration names the favicon and the extra root files kept here.
-    shutil.copytree(REPO / "chapters" / "images", folder / "chapters" / "images",
-                    dirs_exist_ok=True)
+    # The configuration names the favicon, extra root files and style sheet kept here.
+    for assets in ("images", "_static"):
+        shutil.copytree(REPO / "chapters" / assets, folder / "chapters" / assets,
+                        dirs_exist_ok=True)
     for name, text in pages.items():
         (folder / "chapters" / f"{name}.md").write_text(text, encoding="utf-8")
     for rel, text in (data or {}).items():
