@@ -29,12 +29,10 @@ from pathlib import Path
 
 import matplotlib
 
-matplotlib.use("Agg")  # headless: the book and the command line never open a window
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
-from matplotlib.textpath import TextToPath  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.textpath import TextToPath
 
 from reviewlib.errors import UsageError  # noqa: E402
 from reviewlib.io import atomic_write  # noqa: E402
@@ -299,8 +297,8 @@ def draw(counts: PrismaCounts) -> Figure:
     Returns
     -------
     matplotlib.figure.Figure
-        Sized in inches to its content (about 8-14 in wide); close it with
-        ``matplotlib.pyplot.close(fig)`` when done.
+        Sized in inches to its content (about 8-14 in wide). It is built without pyplot,
+        so it holds no global state and needs no closing; no backend is chosen on import.
 
     Examples
     --------
@@ -309,7 +307,7 @@ def draw(counts: PrismaCounts) -> Figure:
     """
     b = _boxes(counts)
     width, height, bands = _layout(counts, b)
-    fig = plt.figure(figsize=(width, height))
+    fig = Figure(figsize=(width, height))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)   # y downwards, in inches
@@ -398,10 +396,7 @@ def save(counts: PrismaCounts, path: str | os.PathLike, *, dpi: int = 200) -> Pa
     rc = {"svg.fonttype": "none", "svg.hashsalt": "reviewlib"}
     with matplotlib.rc_context(rc):
         fig = draw(counts)
-        try:
-            buf = io.BytesIO()
-            meta = {"Date": None} if fmt == "svg" else None
-            fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
-        finally:
-            plt.close(fig)
+        buf = io.BytesIO()
+        meta = {"Date": None} if fmt == "svg" else None
+        fig.savefig(buf, format=fmt, dpi=dpi, metadata=meta)
     return atomic_write(path, buf.getvalue(), overwrite=True)

@@ -7,7 +7,6 @@ not been built.
 from __future__ import annotations
 
 import re
-import warnings
 
 import pytest
 import yaml
@@ -55,11 +54,7 @@ def test_intro_numbers_come_from_the_data():
 
 def test_prisma_numbers_come_from_the_screening_folder():
     html = _page("prisma")
-    with warnings.catch_warnings():
-        # Counting is not under test here; a pandas deprecation inside the screening
-        # loader must not turn into an error of this check of the book's content.
-        warnings.simplefilter("default", DeprecationWarning)
-        counts = prisma.prisma_counts(REPO / "screening").counts
+    counts = prisma.prisma_counts(REPO / "screening").counts
     pasted = _pasted(html)
     for key in ("previous_studies", "total_studies", "citations_results", "other_assessed"):
         assert str(counts[key]) in pasted, key
