@@ -174,14 +174,19 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
     for u, v, has in ((xa, tb, xa != ""), (ta, xb, xb != ""), (xa, xb, (xa != "") & (xb != ""))):
         if has.any():
             title[has] = np.maximum(title[has], _sim(u[has], v[has], fuzz.ratio, workers))
-    title_sort = _sim(ta, tb, fuzz.token_sort_ratio, workers)
+    # word-sorted ratio only where the plain ratio does not already pass the filter
+    title_sort = title.copy()
+    low = np.flatnonzero(title < TITLE_PREFILTER)
+    if len(low):
+        title_sort[low] = _sim(ta[low], tb[low], fuzz.token_sort_ratio, workers)
     la, lb = col("n_title_len")
     swap = la > lb
     short = np.where(swap, tb, ta)
     long_ = np.where(swap, ta, tb)
+    # prefix test only where the first 15 characters agree (a vectorised necessary condition)
+    ha, hb = col("n_title_head")
     prefix = np.zeros(len(i), dtype=bool)
-    maybe_prefix = np.flatnonzero((np.minimum(la, lb) >= 15) & (la != lb))
-    for t in maybe_prefix:
+    for t in np.flatnonzero((np.minimum(la, lb) >= 15) & (la != lb) & (ha == hb)):
         s_ = short[t]
         prefix[t] = s_.count(" ") >= 2 and long_[t].startswith(s_ + " ")
     exact = pairs["block"].isin(EXACT_BLOCKS).to_numpy()
@@ -190,7 +195,11 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
     i, j = i[k], j[k]
     out = pairs.iloc[k].reset_index(drop=True)
     out["title"] = title[k]
-    out["title_sort"] = title_sort[k]
+    ts = title_sort[k]
+    skipped = np.flatnonzero(title[k] >= TITLE_PREFILTER)     # not computed above
+    if len(skipped):
+        ts[skipped] = _sim(ta[k][skipped], tb[k][skipped], fuzz.token_sort_ratio, workers)
+    out["title_sort"] = ts
     out["title_prefix"] = prefix[k]
     out["short_words"] = np.fromiter((t.count(" ") + 1 if t else 0 for t in short[k]), dtype=np.int16, count=len(k))
     ta, tb, short, long_ = ta[k], tb[k], short[k], long_[k]

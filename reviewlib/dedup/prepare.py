@@ -360,7 +360,8 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         A new frame, sorted by id with a fresh 0..n-1 index, with the input columns plus:
         ``n_title`` (folded, bracketed notes removed), ``n_title_alt`` (folded alternative
-        title), ``n_title_key`` (folded without spaces), ``n_title_len``, ``n_title_numbers``
+        title), ``n_title_key`` (folded without spaces), ``n_title_len``, ``n_title_head`` (code of the first 15
+        characters), ``n_title_numbers``
         (numbers in the title), ``n_part`` ("Part II" -> "2"), ``n_notice`` (erratum /
         retraction / concern / ""), ``n_authors`` (family-name keys), ``n_first_author``,
         ``n_author_count``, ``n_year`` (int, 0 when missing), ``n_journal``, ``n_volume``,
@@ -384,6 +385,7 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     df["n_notice"] = np.array(parts[4], dtype=object).astype(str) if n else ""
     df["n_title_key"] = df["n_title"].str.replace(" ", "", regex=False)
     df["n_title_len"] = df["n_title_key"].str.len().astype(np.int32)
+    df["n_title_head"] = pd.factorize(df["n_title"].str.slice(0, 15))[0].astype(np.int32)
 
     names = family_names(df[F.AUTHOR])
     df["n_authors"] = names
