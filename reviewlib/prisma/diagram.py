@@ -29,6 +29,7 @@ from pathlib import Path
 
 import matplotlib
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -308,6 +309,7 @@ def draw(counts: PrismaCounts) -> Figure:
     b = _boxes(counts)
     width, height, bands = _layout(counts, b)
     fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)  # an off-screen canvas of its own: measurable and savable anywhere
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)   # y downwards, in inches
