@@ -26,7 +26,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from reviewlib.dedup.compare import CONFLICT, EQUAL, MISSING
+from reviewlib.dedup.compare import CONFLICT, EQUAL
 
 Mask = Callable[[pd.DataFrame], np.ndarray]
 
@@ -35,7 +35,11 @@ DUPLICATE, RELATED, MAYBE, DIFFERENT = "duplicate", "related", "maybe", "differe
 
 @dataclass(frozen=True)
 class Rule:
-    """A named condition on the comparison table."""
+    """A named condition on the comparison table.
+
+    ``test`` takes the table of :func:`reviewlib.dedup.compare.compare` and returns one
+    boolean per pair; ``description`` says in words what it checks (shown in reports).
+    """
 
     name: str
     description: str
@@ -78,10 +82,6 @@ def _container_ok(f):
 
 def _container_same(f):
     return _v(f, "journal") >= 0.9
-
-
-def _not_conflict(f, c):
-    return _v(f, c) != CONFLICT
 
 
 #: A title this long (folded, without spaces) is specific enough that, with the very same

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from reviewlib.dedup import deduplicate, read_overrides
