@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reviewlib.dedup import deduplicate, read_overrides
+from reviewlib.dedup import DedupSettings, deduplicate, read_overrides
 from reviewlib.errors import InputError, OverwriteError, Problem
 from reviewlib.records import fields as F
 
@@ -39,6 +39,8 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="folder for the four output files (default: %(default)s)")
     p.add_argument("--overrides", metavar="FILE",
                    help="CSV id_a,id_b,decision(same|different),note: a reviewer's decisions")
+    p.add_argument("--settings", metavar="FILE",
+                   help="JSON settings (see reviewlib.dedup.DedupSettings); default settings otherwise")
     p.add_argument("--workers", type=int, default=-1, metavar="N",
                    help="threads for string comparison (default: all cores)")
     p.add_argument("--force", action="store_true",
@@ -119,7 +121,8 @@ def run(args) -> int:
 
     frame = read_inputs(args.inputs)
     overrides = read_overrides(args.overrides) if args.overrides else None
-    result = deduplicate(frame, overrides, workers=args.workers,
+    settings = DedupSettings.from_file(args.settings) if args.settings else DedupSettings()
+    result = deduplicate(frame, overrides, settings=settings, workers=args.workers,
                          progress=False if args.no_progress else None)
     tables = {"records.csv": result.records, "duplicates.csv": _scores(result.duplicates),
               "related.csv": _scores(result.related), "maybe.csv": _scores(result.maybe)}

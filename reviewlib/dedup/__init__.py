@@ -20,7 +20,7 @@ from reviewlib.dedup.compare import compare
 from reviewlib.dedup.decide import decide
 from reviewlib.dedup.cluster import cluster
 from reviewlib.dedup.merge import merge
-from reviewlib.dedup.engine import DedupResult, deduplicate, read_overrides
+from reviewlib.dedup.engine import DedupResult, DedupSettings, deduplicate, read_overrides
 
 __all__ = ["prepare", "block", "compare", "decide", "cluster", "merge", "deduplicate",
-           "DedupResult", "read_overrides"]
+           "DedupResult", "DedupSettings", "read_overrides"]

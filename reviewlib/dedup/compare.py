@@ -106,7 +106,8 @@ TITLE_PREFILTER = 0.75
 EXACT_BLOCKS = ("doi", "author_year", "author_page")
 
 
-def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.DataFrame:
+def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
+            title_prefilter: float = TITLE_PREFILTER) -> pd.DataFrame:
     """Field similarities of candidate pairs.
 
     The titles of every pair are compared first; pairs that fail :data:`TITLE_PREFILTER`
@@ -121,6 +122,8 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
         Output of :func:`reviewlib.dedup.block.block` (columns ``i``, ``j``, ``block``).
     workers : int
         Threads for rapidfuzz (``-1`` = all cores).
+    title_prefilter : float
+        See :data:`TITLE_PREFILTER`.
 
     Returns
     -------
@@ -176,7 +179,7 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
             title[has] = np.maximum(title[has], _sim(u[has], v[has], fuzz.ratio, workers))
     # word-sorted ratio only where the plain ratio does not already pass the filter
     title_sort = title.copy()
-    low = np.flatnonzero(title < TITLE_PREFILTER)
+    low = np.flatnonzero(title < title_prefilter)
     if len(low):
         title_sort[low] = _sim(ta[low], tb[low], fuzz.token_sort_ratio, workers)
     la, lb = col("n_title_len")
@@ -190,13 +193,13 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1) -> pd.Dat
         s_ = short[t]
         prefix[t] = s_.count(" ") >= 2 and long_[t].startswith(s_ + " ")
     exact = pairs["block"].isin(EXACT_BLOCKS).to_numpy()
-    keep = (title >= TITLE_PREFILTER) | (title_sort >= TITLE_PREFILTER) | prefix | exact
+    keep = (title >= title_prefilter) | (title_sort >= title_prefilter) | prefix | exact
     k = np.flatnonzero(keep)
     i, j = i[k], j[k]
     out = pairs.iloc[k].reset_index(drop=True)
     out["title"] = title[k]
     ts = title_sort[k]
-    skipped = np.flatnonzero(title[k] >= TITLE_PREFILTER)     # not computed above
+    skipped = np.flatnonzero(title[k] >= title_prefilter)     # not computed above
     if len(skipped):
         ts[skipped] = _sim(ta[k][skipped], tb[k][skipped], fuzz.token_sort_ratio, workers)
     out["title_sort"] = ts

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import sys
 import time
@@ -14,8 +16,8 @@ from tqdm.auto import tqdm
 
 from reviewlib import __version__
 from reviewlib.dedup.block import block
-from reviewlib.dedup.cluster import cluster
-from reviewlib.dedup.compare import compare
+from reviewlib.dedup.cluster import MIN_TITLE_SIMILARITY, cluster
+from reviewlib.dedup.compare import TITLE_PREFILTER, compare
 from reviewlib.dedup.decide import DUPLICATE, MAYBE, RELATED, decide
 from reviewlib.dedup.merge import merge
 from reviewlib.dedup.prepare import prepare
@@ -32,6 +34,86 @@ OVERRIDE_RULE = "override_same"
 DUPLICATE_COLUMNS = [F.ID, F.KEPT_ID, F.RULE, F.SCORE]
 RELATED_COLUMNS = ["id_a", "id_b", "relation", F.RULE, F.SCORE]
 MAYBE_COLUMNS = ["id_a", "id_b", F.SCORE, F.RULE]
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    """The settings a deduplication run can be tuned by, kept with its result.
+
+    The rules themselves are named constants in :mod:`reviewlib.dedup.decide`; these are
+    the knobs that trade speed against thoroughness. Settings round-trip through JSON
+    (:meth:`to_file`, :meth:`from_file`) so that a run can be repeated exactly.
+
+    Attributes
+    ----------
+    workers : int
+        Threads for rapidfuzz's string comparisons (``-1`` = all cores); results do not
+        depend on it.
+    title_prefilter : float
+        Candidate pairs whose titles are less similar are not compared further unless an
+        exact key links them (:data:`reviewlib.dedup.compare.TITLE_PREFILTER`).
+    min_title_similarity : float
+        Two records whose titles are less similar never share a work, whatever links them
+        (:data:`reviewlib.dedup.cluster.MIN_TITLE_SIMILARITY`).
+    """
+
+    workers: int = 1
+    title_prefilter: float = TITLE_PREFILTER
+    min_title_similarity: float = MIN_TITLE_SIMILARITY
+
+    def __post_init__(self):
+        if not isinstance(self.workers, int) or isinstance(self.workers, bool) or self.workers == 0 \
+                or self.workers < -1:
+            raise ValueError(f"workers must be a positive integer or -1, not {self.workers!r}")
+        for name in ("title_prefilter", "min_title_similarity"):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+                raise ValueError(f"{name} must be a number between 0 and 1, not {value!r}")
+
+    def to_dict(self) -> dict:
+        """The settings as a plain dict (JSON-serialisable)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "DedupSettings":
+        """Settings from a dict; unknown keys are an error (a typo must not pass silently)."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return cls(**values)
+
+    def to_file(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the settings as JSON, atomically (refuses to replace a file unless asked)."""
+        from reviewlib.io import atomic_write
+
+        return atomic_write(path, json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n",
+                            overwrite=overwrite)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "DedupSettings":
+        """Read settings written by :meth:`to_file` (or by hand).
+
+        Raises
+        ------
+        InputError
+            Unreadable file, invalid JSON (with its line and column), unknown keys or
+            values out of range.
+        """
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError.at(path, None, f"cannot read settings: {e}") from None
+        try:
+            values = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError.at(path, e.lineno, f"not valid JSON: {e.msg}", column=e.colno) from None
+        if not isinstance(values, dict):
+            raise InputError.at(path, 1, "settings must be a JSON object")
+        try:
+            return cls.from_dict(values)
+        except (TypeError, ValueError) as e:
+            raise InputError.at(path, None, str(e)) from None
 
 
 @dataclass(frozen=True)
@@ -61,6 +143,8 @@ class DedupResult:
         Every compared candidate pair with its decision (for inspection and tuning).
     n_input : int
         Number of input records.
+    settings : DedupSettings
+        The settings of the run.
     seconds : dict
         Wall time of each stage.
     version : str
@@ -74,6 +158,7 @@ class DedupResult:
     untitled: list[str]
     pairs: pd.DataFrame
     n_input: int
+    settings: DedupSettings = field(default_factory=DedupSettings)
     seconds: dict = field(default_factory=dict)
     version: str = __version__
 
@@ -187,7 +272,8 @@ def _pairs_to_works(table: pd.DataFrame, ids: np.ndarray, kept: np.ndarray, labe
     return t[columns].reset_index(drop=True)
 
 
-def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *, workers: int = 1,
+def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
+                settings: DedupSettings | None = None, workers: int | None = None,
                 progress: bool | None = None) -> DedupResult:
     """Find and merge records of the same work.
 
@@ -200,8 +286,11 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *, w
         A reviewer's decisions, columns ``id_a, id_b, decision, note`` (see
         :func:`read_overrides`). ``same`` merges two records whatever the rules say;
         ``different`` keeps them in different works, also through other records.
-    workers : int
-        Threads for the string comparisons (``-1`` = all cores).
+    settings : DedupSettings, optional
+        Default: ``DedupSettings()``.
+    workers : int, optional
+        Threads for the string comparisons (``-1`` = all cores); overrides
+        ``settings.workers``.
     progress : bool, optional
         Show a progress bar over the stages; default: only when stderr is a terminal.
 
@@ -223,6 +312,9 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *, w
     if F.ID not in frame.columns:
         raise InputError(Problem("records", None, None, "records need an 'id' column"))
     _check_ids(frame)
+    settings = settings or DedupSettings()
+    if workers is not None:
+        settings = dataclasses.replace(settings, workers=workers)
     columns = [c for c in frame.columns if not str(c).startswith("n_")]
     if F.SOURCE not in columns:
         columns.append(F.SOURCE)
@@ -247,12 +339,13 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *, w
     same, different, line_of = _override_pairs(overrides, row_of)
     pairs = block(prep)
     tick("block")
-    features = compare(prep, pairs, workers=workers)
+    features = compare(prep, pairs, workers=settings.workers, title_prefilter=settings.title_prefilter)
     tick("compare")
     decisions = decide(features)
     tick("decide")
     try:
-        labels = cluster(prep, decisions, same=same, different=different)
+        labels = cluster(prep, decisions, same=same, different=different,
+                         min_title_similarity=settings.min_title_similarity)
     except ValueError as e:
         path = overrides.attrs.get("path", "overrides") if overrides is not None else "overrides"
         a, b = e.args[1]
@@ -307,4 +400,5 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *, w
                     len(untitled))
     pair_table = decisions.assign(id_a=ids[decisions["i"].to_numpy()], id_b=ids[decisions["j"].to_numpy()])
     return DedupResult(records=records, duplicates=duplicates, related=related, maybe=maybe,
-                       untitled=untitled, pairs=pair_table, n_input=len(prep), seconds=seconds)
+                       untitled=untitled, pairs=pair_table, n_input=len(prep), settings=settings,
+                       seconds=seconds)

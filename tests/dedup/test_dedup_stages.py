@@ -177,3 +177,26 @@ def test_merge_keeps_most_complete_and_fills_with_origin():
     assert row["source"] == "a.bib;b.ris;c.csv"
     assert row["origin"] == "volume=x2;pages=x3"
     assert kept.tolist() == [0, 0, 0]
+
+
+# -- settings -------------------------------------------------------------------------------
+
+def test_settings_round_trip_and_validation(tmp_path):
+    from reviewlib.dedup import DedupSettings, deduplicate
+    from reviewlib.errors import InputError
+
+    s = DedupSettings(workers=2, title_prefilter=0.8)
+    path = s.to_file(tmp_path / "dedup_settings.json")
+    assert DedupSettings.from_file(path) == s
+    with pytest.raises(ValueError, match="title_prefilter"):
+        DedupSettings(title_prefilter=1.5)
+    (tmp_path / "typo.json").write_text('{"worker": 2}', encoding="utf-8")
+    with pytest.raises(InputError, match="unknown setting"):
+        DedupSettings.from_file(tmp_path / "typo.json")
+    (tmp_path / "broken.json").write_text('{\n  "workers": ,\n}', encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        DedupSettings.from_file(tmp_path / "broken.json")
+    assert str(e.value).startswith(f"{tmp_path / 'broken.json'}:2:")
+    records = load_labelled(DATA / "special_cases")[0]
+    result = deduplicate(records, settings=s, workers=1, progress=False)
+    assert result.settings == DedupSettings(workers=1, title_prefilter=0.8)
