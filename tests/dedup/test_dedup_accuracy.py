@@ -10,7 +10,7 @@ import pytest
 
 from reviewlib.dedup import deduplicate
 
-from dedup_helpers import DATA, load_labelled, pair_scores
+from dedup_support import DATA, load_labelled, pair_scores
 
 
 def test_special_cases_exact():

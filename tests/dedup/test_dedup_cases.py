@@ -9,7 +9,7 @@ import pytest
 
 from reviewlib.dedup import deduplicate
 
-from dedup_helpers import DATA
+from dedup_support import DATA
 
 CASES = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))
 

@@ -9,7 +9,7 @@ import pytest
 
 from reviewlib.cli import main
 
-from dedup_helpers import DATA
+from dedup_support import DATA
 
 OUTPUTS = ["records.csv", "duplicates.csv", "related.csv", "maybe.csv"]
 

@@ -7,7 +7,7 @@ import pytest
 from reviewlib.dedup import deduplicate, read_overrides
 from reviewlib.errors import InputError
 
-from dedup_helpers import DATA, load_labelled
+from dedup_support import DATA, load_labelled
 
 
 @pytest.fixture()

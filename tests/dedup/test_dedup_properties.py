@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from reviewlib.dedup import deduplicate
 
-from dedup_helpers import DATA, load_labelled
+from dedup_support import DATA, load_labelled
 
 POOL = pd.concat([load_labelled(DATA / "samples" / name)[0]
                   for name in ("cytology_screening", "digital_work", "cora")], ignore_index=True)

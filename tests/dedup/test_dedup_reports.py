@@ -7,7 +7,7 @@ import pandas as pd
 from reviewlib.dedup import deduplicate
 from reviewlib.io import read_records
 
-from dedup_helpers import DATA
+from dedup_support import DATA
 
 
 def test_preprint_and_journal_version_are_related_not_merged():

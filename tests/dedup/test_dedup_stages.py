@@ -12,7 +12,7 @@ from reviewlib.dedup.prepare import (doi_key, family_key, first_page_of, fold, j
                                      last_page_of, split_title, title_features, year_of)
 from reviewlib.records import normalize_doi, title_key
 
-from dedup_helpers import DATA, load_labelled
+from dedup_support import DATA, load_labelled
 
 
 # -- prepare --------------------------------------------------------------------------------
