@@ -1,4 +1,4 @@
-"""Helpers shared by the deduplication tests: where the copied data is, and pairwise scoring."""
+"""Shared by the deduplication tests: where the copied data is, and pairwise scoring."""
 
 from __future__ import annotations
 

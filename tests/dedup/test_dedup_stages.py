@@ -1,4 +1,4 @@
-"""Each stage alone: normalisers, blocking, comparison helpers, clustering, merging."""
+"""Each stage alone: normalisers, blocking, page and journal comparison, clustering, merging."""
 
 from __future__ import annotations
 
