@@ -172,6 +172,9 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
 
     ta, tb = col("n_title")
     title = _sim(ta, tb, fuzz.ratio, workers)
+    # the same letters spaced differently ("back propagation", "backpropagation", "e-commerce")
+    ka, kb = col("n_title_key")
+    title[(ka == kb) & (ka != "")] = 1.0
     # a translated title given in brackets next to the original: compare every version
     xa, xb = col("n_title_alt")
     for u, v, has in ((xa, tb, xa != ""), (ta, xb, xb != ""), (xa, xb, (xa != "") & (xb != ""))):

@@ -133,7 +133,9 @@ def _family(person: str) -> str:
     else:
         tokens = [t for t in person.split() if t.lower().strip(".") not in _SUFFIXES] or person.split()
         if len(tokens) > 1 and _GIVEN_INITIALS.fullmatch(tokens[-1]):
-            family = " ".join(tokens[:-1])            # "Zuna RE", "Kibler E."
+            while len(tokens) > 1 and _GIVEN_INITIALS.fullmatch(tokens[-1]):
+                tokens = tokens[:-1]                  # "Zuna RE", "Kibler E.", "Fahlman S. E."
+            family = " ".join(tokens)
         else:
             family = tokens[-1] if tokens else ""     # "R. E. Zuna", "Carla E. Brodley"
     words = family.lower().replace("-", "").replace("'", "").replace(".", " ").split()

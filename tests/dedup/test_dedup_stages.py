@@ -200,3 +200,14 @@ def test_settings_round_trip_and_validation(tmp_path):
     records = load_labelled(DATA / "special_cases")[0]
     result = deduplicate(records, settings=s, workers=1, progress=False)
     assert result.settings == DedupSettings(workers=1, title_prefilter=0.8)
+
+
+def test_titles_spaced_differently_compare_equal():
+    frame = pd.DataFrame({"id": ["a", "b"],
+                          "title": ["An empirical study of learning speed in back-propagation networks",
+                                    "An empirical study of learning speed in backpropagation networks"],
+                          "author": ["Fahlman, S. E.", "Fahlman S. E."], "year": ["1988", "1988"]})
+    prep = prepare(frame)
+    assert prep["n_authors"].tolist() == ["fahlman", "fahlman"]
+    features = compare(prep, block(prep))
+    assert features["title"].tolist() == [1.0]
