@@ -391,13 +391,13 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
         key = set(zip(related["id_a"], related["id_b"]))
         maybe = maybe[[p not in key for p in zip(maybe["id_a"], maybe["id_b"])]].reset_index(drop=True)
     if different and len(maybe):
-        settled = {(ids[a], ids[b]) for a, b in different}
+        settled = {tuple(sorted((ids[kept[a]], ids[kept[b]]))) for a, b in different}
         maybe = maybe[[p not in settled for p in zip(maybe["id_a"], maybe["id_b"])]].reset_index(drop=True)
 
     untitled = prep.loc[prep["n_title"] == "", F.ID].astype(str).tolist()
     if untitled:
-        log.warning("dedup: %d record(s) without a title were kept unmerged unless an override joins them",
-                    len(untitled))
+        log.info("dedup: %d record(s) without a title were kept unmerged unless an override joins them",
+                 len(untitled))
     pair_table = decisions.assign(id_a=ids[decisions["i"].to_numpy()], id_b=ids[decisions["j"].to_numpy()])
     return DedupResult(records=records, duplicates=duplicates, related=related, maybe=maybe,
                        untitled=untitled, pairs=pair_table, n_input=len(prep), settings=settings,
