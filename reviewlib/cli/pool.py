@@ -76,7 +76,7 @@ def read_effects_table(path: str, yi: str, vi: str, label: str | None = None,
     ------
     InputError
         One problem per bad cell (``path:line:column``): empty, not a number, infinite,
-        or a variance that is not positive.
+        or a variance that is not positive; an empty cell of the ``by`` column.
     UsageError
         When a named column does not exist.
     """
@@ -114,7 +114,16 @@ def read_effects_table(path: str, yi: str, vi: str, label: str | None = None,
             out[role].append(value)
         out["label"].append(row[table.keys[cols["label"] - 1]] if "label" in cols
                             else f"row {line}")
-        out["group"].append(row[table.keys[cols["group"] - 1]] if "group" in cols else "")
+        if "group" in cols:
+            col = cols["group"]
+            value = row[table.keys[col - 1]].strip()
+            if value == "":  # a blank cell would silently become a group of its own
+                problems.append(Problem(str(path), line, col,
+                                        f"{table.header[col - 1]} is empty: every study needs "
+                                        f"a subgroup for --by {by}"))
+            out["group"].append(value)
+        else:
+            out["group"].append("")
     if problems:
         raise InputError(problems)
     if not out["yi"]:

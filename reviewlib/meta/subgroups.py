@@ -103,6 +103,13 @@ def subgroup(res, groups, tau2: str = "separate") -> SubgroupResult:
     -------
     SubgroupResult
 
+    Raises
+    ------
+    UsageError
+        Groups that do not match the studies, a missing group, fewer than two groups, or
+        (``tau2="separate"``) a group whose estimate has SE 0, which leaves the
+        between-group test undefined.
+
     Examples
     --------
     >>> from reviewlib.meta import pool
@@ -141,6 +148,15 @@ def _separate(res, labels, levels, g) -> SubgroupResult:
         rows.append(_row(lv, r))
     est = np.array([r.estimate for r in results.values()])
     se = np.array([r.se for r in results.values()])
+    if np.any(se <= 0):
+        # Knapp-Hartung gives SE 0 when a group's effects are identical (as metafor does);
+        # the inverse-variance comparison of the groups is then undefined.
+        zero = [lv for lv, s in zip(levels, se) if s <= 0]
+        raise UsageError(
+            "the test for subgroup differences needs a positive standard error in every "
+            f"group; group(s) {', '.join(repr(str(z)) for z in zero)} have SE 0 (identical effects under "
+            "the Knapp-Hartung adjustment); compare the groups without that adjustment "
+            "(test='z'; on the command line, leave out --knha) or with tau2='common'")
     w = 1.0 / se**2
     theta = np.sum(w * est) / w.sum()
     qb = float(np.sum(w * (est - theta) ** 2))

@@ -107,3 +107,25 @@ def test_effects_mode_needs_outcome_and_matches(capsys):
     assert main(["pool", "--effects", EFFECTS]) == 2
     assert main(["pool", "--effects", EFFECTS, "--outcome", "no such outcome"]) == 2
     assert "no effects match" in capsys.readouterr().err
+
+
+def test_by_refuses_a_blank_group_cell(tmp_path, capsys):
+    """A blank subgroup cell is an error at its line and column, not a group named ''."""
+    f = tmp_path / "groups.csv"
+    f.write_text("g,yi,vi\na,0.1,0.01\na,0.2,0.02\nb,0.3,0.03\n ,0.5,0.1\nb,0.4,0.03\n",
+                 encoding="utf-8")
+    assert main(["pool", str(f), "--yi", "yi", "--vi", "vi", "--by", "g"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"{f}:5:1: g is empty: every study needs a subgroup for --by g"]
+
+
+def test_by_with_zero_se_group_is_a_clear_error_not_nan(tmp_path, capsys):
+    """Identical effects in a group give SE 0 under Knapp-Hartung (as in metafor); the
+    between-group test is then undefined: a message, never NaN or a JSON traceback."""
+    f = tmp_path / "groups.csv"
+    f.write_text("g,yi,vi\na,0.1,0.01\na,0.2,0.02\nb,0.3,0.03\nb,0.3,0.03\n", encoding="utf-8")
+    for extra in ([], ["--json"]):
+        code = main(["pool", str(f), "--yi", "yi", "--vi", "vi", "--by", "g", "--knha", *extra])
+        assert code == 2
+        err = capsys.readouterr().err
+        assert "group(s) 'b' have SE 0" in err and "--knha" in err
