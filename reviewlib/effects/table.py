@@ -172,6 +172,16 @@ def load_effects(path: str | Path) -> EffectsTable:
     header = list(raw.header)
     if header and header != list(COLUMNS):
         problems.extend(_header_problems(p, raw.header_line or 1, header))
+    elif header:
+        # the columns are right: check the cells of every row too (a ragged row comes back
+        # trimmed or padded), so that one run lists all the problems, not only the first kind
+        try:
+            table = _validate(p, raw.rows, raw.lines, notes=list(raw.notes))
+        except InputError as e:
+            problems.extend(e.problems)
+        else:
+            if not problems:
+                return table
     if problems:
         raise InputError(sorted(problems, key=lambda q: (q.line or 0, q.column or 0)))
     return _validate(p, raw.rows, raw.lines, notes=list(raw.notes))

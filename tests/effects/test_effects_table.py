@@ -95,3 +95,17 @@ def test_semicolon_cp1252_file_is_read(tmp_path):
 def test_missing_file():
     with pytest.raises(InputError, match="cannot open"):
         load_effects("no/such/effects.csv")
+
+
+def test_ragged_row_and_cell_problems_are_reported_together(tmp_path):
+    """A ragged row does not hide the other rows' problems: one run lists them all."""
+    rows = [line(**{**GOOD, "measure": "hazard_ratio"}),
+            line(**{**GOOD, "effect_id": "e2"}) + ",extra",
+            line(**GOOD)]
+    p = write(tmp_path, HEADER + "\n" + "\n".join(rows) + "\n")
+    with pytest.raises(InputError) as e:
+        load_effects(p)
+    where = [(q.line, q.column) for q in e.value.problems]
+    assert where == [(2, 9), (3, len(COLUMNS) + 1), (4, 1)]
+    assert "unexpected field 'extra'" in e.value.problems[1].message
+    assert "repeats line 2" in e.value.problems[2].message
