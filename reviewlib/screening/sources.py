@@ -10,7 +10,9 @@ grouped into studies by an optional ``study_id`` column (CSV/TSV exports).
 
 from __future__ import annotations
 
+import datetime
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -23,6 +25,30 @@ from reviewlib.screening import layout as L
 from reviewlib.screening.folder import ScreeningFolder, _err, _frame, _read
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _is_date(text: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD (2026-02-30 is not one)."""
+    if not _DATE.match(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _inside(name: str) -> bool:
+    """True when the relative path ``name`` stays inside the folder it is relative to.
+
+    Judged on the text alone (``search/../../x`` leaves the folder, ``./search/x`` does
+    not), so a copy of the folder anywhere resolves it the same way.
+    """
+    posix = name.replace("\\", "/")
+    if os.path.isabs(name) or posix.startswith("/") or re.match(r"^[A-Za-z]:", posix):
+        return False
+    norm = posixpath.normpath(posix)
+    return norm != ".." and not norm.startswith("../")
 
 
 # ---------------------------------------------------------------------- sources
@@ -59,17 +85,17 @@ def _load_sources(folder: ScreeningFolder) -> Table | None:
             _err(folder, path, r.line, f"type {r.type!r} is not one of "
                  f"{', '.join(L.SOURCE_TYPES)}", col["type"])
             ok = False
-        if r.type in L.DATABASE_TYPES and not _DATE.match(r.searched_on):
+        if r.type in L.DATABASE_TYPES and not _is_date(r.searched_on):
             _err(folder, path, r.line, f"searched_on {r.searched_on!r} must be the date of the "
                  "search as YYYY-MM-DD", col["searched_on"])
-        elif r.searched_on and not _DATE.match(r.searched_on):
+        elif r.searched_on and not _is_date(r.searched_on):
             _err(folder, path, r.line, f"searched_on {r.searched_on!r} must be a date "
                  "YYYY-MM-DD (or empty)", col["searched_on"])
         if not r.file:
             _err(folder, path, r.line, "file is empty: name the export of this source, "
                  "relative to the screening folder", col["file"])
             ok = False
-        elif os.path.isabs(r.file) or r.file.replace("\\", "/").startswith("../"):
+        elif not _inside(r.file):
             _err(folder, path, r.line, f"file {r.file!r} must be a path inside the screening "
                  "folder, relative to it", col["file"])
             ok = False

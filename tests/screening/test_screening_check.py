@@ -168,6 +168,15 @@ CASES = {
                                      "/tmp/citations.csv"),
         [f"{SOURCES}:4:6: file '/tmp/citations.csv' must be a path inside the screening "
          "folder, relative to it"]),
+    "source file reached through '..' out of the folder": (
+        lambda: set_line(SOURCES, 4, "citations,citation,Backward citations,2026-02-20,,"
+                                     "search/../../review/search/citations.csv"),
+        [f"{SOURCES}:4:6: file 'search/../../review/search/citations.csv' must be a path "
+         "inside the screening folder, relative to it"]),
+    "search date that is not a calendar date": (
+        lambda: set_line(SOURCES, 2, "scopus,database,Scopus,2026-02-30,q,search/scopus.ris"),
+        [f"{SOURCES}:2:4: searched_on '2026-02-30' must be the date of the search as "
+         "YYYY-MM-DD"]),
     "unknown source type": (
         lambda: set_line(SOURCES, 4, "citations,snowballing,Backward citations,2026-02-20,,"
                                      "search/citations.csv"),
