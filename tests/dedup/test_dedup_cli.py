@@ -132,3 +132,16 @@ def test_untitled_records_are_kept_and_reported(tmp_path, capsys):
 
 def test_usage_error_without_inputs(capsys):
     assert main(["dedup"]) == 2
+
+
+def test_settings_file(inputs, tmp_path, capsys):
+    paths, _ = inputs
+    good = tmp_path / "settings.json"
+    good.write_text('{"title_prefilter": 0.8}\n', encoding="utf-8")
+    assert main(["dedup", *paths, "--out", str(tmp_path / "a"), "--settings", str(good), "--no-progress"]) == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"title_prefilter": 2}\n', encoding="utf-8")
+    out = tmp_path / "b"
+    assert main(["dedup", *paths, "--out", str(out), "--settings", str(bad), "--no-progress"]) == 1
+    assert not out.exists()
+    assert capsys.readouterr().err.strip().endswith("title_prefilter must be a number between 0 and 1, not 2")
