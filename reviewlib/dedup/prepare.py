@@ -44,8 +44,8 @@ def fold(text: str) -> str:
 
     Examples
     --------
-    >>> fold("M{\\"u}ller & <i>Søn</i>: Ökonomie")
-    'muller and son okonomie'
+    >>> fold("Søn & <i>Ökonomie</i>: Müller")
+    'son and okonomie muller'
     """
     if not text:
         return ""
