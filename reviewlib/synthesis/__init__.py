@@ -11,6 +11,7 @@ Data
 Views
     :func:`html_table`         any DataFrame as escaped HTML, sources as author-year links
     :func:`figure_image`       a matplotlib figure as a PNG for the page (and closed)
+    :func:`plain`, :mod:`~reviewlib.synthesis.labels`  plain-language labels for codes
     :func:`ecosystem_figure`   the four-stage pipeline with its feedback loops
     :func:`evidence_counts`, :func:`evidence_heatmap`, :func:`study_matrix_figure`,
     :func:`drivers_per_study`  the evidence map (studies x drivers x regions)
@@ -26,7 +27,9 @@ from reviewlib.synthesis.ecosystem import ecosystem_figure
 from reviewlib.synthesis.evidence import (driver_coverage, driver_matrix, drivers_per_study,
                                           evidence_counts, evidence_heatmap, load_studies,
                                           study_labels, study_matrix_figure)
+from reviewlib.synthesis import labels
 from reviewlib.synthesis.inventory import data_inventory
+from reviewlib.synthesis.labels import plain
 from reviewlib.synthesis.paths import project_root
 from reviewlib.synthesis.render import HTMLTable, escape_cell, figure_image, html_table
 from reviewlib.synthesis.review import (DRIVER_LABELS, DRIVERS, REVIEW_DIR, REVIEW_TABLES,
@@ -38,7 +41,7 @@ __all__ = [
     "ecosystem_figure",
     "driver_coverage", "driver_matrix", "drivers_per_study", "evidence_counts", "evidence_heatmap",
     "load_studies", "study_labels", "study_matrix_figure",
-    "data_inventory", "project_root",
+    "data_inventory", "labels", "plain", "project_root",
     "HTMLTable", "escape_cell", "figure_image", "html_table",
     "DRIVER_LABELS", "DRIVERS", "REVIEW_DIR", "REVIEW_TABLES", "TableSpec",
     "load_review_table",

@@ -309,7 +309,7 @@ def study_matrix_figure(studies: pd.DataFrame, *, label: str = "study_id",
     ax.set_xticks(range(len(DRIVERS)), [DRIVER_LABELS[d] for d in DRIVERS], rotation=20,
                   ha="right")
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(frame)), frame[label].tolist(), fontsize=7)
+    ax.set_yticks(range(len(frame)), frame[label].tolist(), fontsize=8.5)
     ax.set_xticks(np.arange(-0.5, len(DRIVERS)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(frame)), minor=True)
     ax.grid(which="minor", color="#dddddd", lw=0.5)

@@ -108,6 +108,26 @@ def findings_summary(findings: Sequence[Finding]) -> pd.DataFrame:
     return out
 
 
+def effect_locations(effects_path: str | Path) -> pd.Series:
+    """Where each effect was printed, as the extraction recorded it.
+
+    Parameters
+    ----------
+    effects_path : str or pathlib.Path
+        ``extraction/effects.csv``.
+
+    Returns
+    -------
+    pandas.Series
+        The ``location`` cell (for example ``"Table 3, full, Model I, social media"``)
+        indexed by ``effect_id``; the identifier itself where the cell is empty.
+    """
+    frame = read_table(effects_path).to_frame().set_index("effect_id")
+    where = frame["location"] if "location" in frame.columns else \
+        pd.Series("", index=frame.index)
+    return where.where(where.astype(str).str.strip() != "", frame.index.to_series())
+
+
 def conversion_frame(effects_path: str | Path, effect_ids: Sequence[str] | None = None,
                      scale: str | None = None) -> pd.DataFrame:
     """Printed numbers next to the converted effect and its standard error.

@@ -156,7 +156,8 @@ def figure_image(fig: Figure, *, dpi: int = 144) -> Image:
     Returns
     -------
     IPython.display.Image
-        Displayed (or passed to myst-nb's ``glue``) as ``image/png``.
+        Displayed (or passed to myst-nb's ``glue``) as ``image/png``, with its width in CSS
+        pixels (96 per inch) in the metadata.
 
     Examples
     --------
@@ -168,4 +169,10 @@ def figure_image(fig: Figure, *, dpi: int = 144) -> Image:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     plt.close(fig)
-    return Image(data=buffer.getvalue(), format="png")
+    data = buffer.getvalue()
+    # The width at 96 CSS pixels per inch goes into the output's metadata: myst-nb gives
+    # the image that width, the theme shrinks it to the column, and Sphinx then links the
+    # image to its full-resolution file (html_scaled_image_link), so a reader can open a
+    # dense figure at full size.
+    width_px = int.from_bytes(data[16:20], "big")
+    return Image(data=data, format="png", width=max(1, round(width_px * 96 / dpi)))

@@ -6,6 +6,7 @@ not been built.
 
 from __future__ import annotations
 
+import html.parser
 import re
 
 import pytest
@@ -81,3 +82,55 @@ def test_data_appendix_lists_the_data_files():
     for path in ("extraction/studies.csv", "extraction/effects.csv", "screening/sources.csv",
                  "extraction/review/synergies.csv"):
         assert path in html
+
+
+class _Text(html.parser.HTMLParser):
+    """The text a reader sees (attribute values, scripts and styles left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _visible(name: str) -> str:
+    parser = _Text()
+    parser.feed(_page(name))
+    return " ".join(parser.parts)
+
+
+#: Codes the data files use internally; each has a plain label in reviewlib.synthesis.labels.
+RAW_CODES = ("out_of_scope", "se_from_p_bound", "log_odds_ratio", "standardized_coef",
+             "p_bound_conservative", "personal_shopper", "title_abstract",
+             "include_maybe_vs_exclude", "logit_coef")
+
+
+@pytest.mark.parametrize("name", _chapters())
+def test_pages_show_words_not_internal_codes(name):
+    text = _visible(name)
+    for code in RAW_CODES:
+        # As a word of its own; inside a file path (screening/title_abstract/) it is a name.
+        assert not re.search(rf"(?<![\w/]){code}(?![\w/])", text), \
+            f"{name}: {code!r} reaches the reader"
+
+
+def test_dense_figures_open_at_full_size():
+    for name, figure in (("prisma", "fig-prisma"), ("intro", "fig-ecosystem")):
+        html_text = _page(name)
+        start = html_text.index(f'id="{figure}"')
+        assert 'class="reference internal image-reference"' in html_text[start:start + 400]
+
+
+def test_glued_numbers_are_not_bold():
+    css = (BUILD_HTML / "_static" / "reviewlib.css").read_text(encoding="utf-8")
+    assert "span.pasted-text" in css and "font-weight: inherit" in css

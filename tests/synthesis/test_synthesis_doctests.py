@@ -10,7 +10,8 @@ import pytest
 
 matplotlib.use("Agg")
 
-MODULES = ["bib", "citations", "ecosystem", "evidence", "inventory", "paths", "quantitative",
+MODULES = ["bib", "citations", "ecosystem", "evidence", "inventory", "labels", "paths",
+           "quantitative",
            "render", "review", "sphinx_ext"]
 
 
