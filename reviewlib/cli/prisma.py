@@ -47,6 +47,17 @@ def _run(args) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    """argparse type: a whole number above zero (a usage error, exit 2, otherwise)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, not {value}")
+    return value
+
+
 def register(subparsers) -> argparse.ArgumentParser:
     """Add ``prisma`` to the ``reviewlib`` command."""
     p = subparsers.add_parser(
@@ -60,6 +71,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="FILE", help="write the PRISMA2020 R template CSV")
     p.add_argument("--svg", metavar="FILE", help="write the flow diagram as SVG")
     p.add_argument("--png", metavar="FILE", help="write the flow diagram as PNG")
-    p.add_argument("--dpi", type=int, default=200, help="PNG resolution (default 200)")
+    p.add_argument("--dpi", type=_positive_int, default=200,
+                   help="PNG resolution in dots per inch (default 200)")
     p.set_defaults(func=_run)
     return p

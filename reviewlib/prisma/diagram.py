@@ -22,6 +22,7 @@ Parse, compute, render and save stay apart: :func:`draw` only renders counts int
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -387,9 +388,13 @@ def save(counts: PrismaCounts, path: str | os.PathLike, *, dpi: int = 200) -> Pa
     Raises
     ------
     UsageError
-        For a suffix matplotlib cannot write.
+        For a suffix matplotlib cannot write, or a resolution (``dpi``) that is not a
+        positive number.
     """
     path = Path(path)
+    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not dpi > 0 \
+            or not math.isfinite(dpi):
+        raise UsageError(f"dpi must be a positive number of dots per inch, not {dpi!r}")
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("svg", "png", "pdf"):
         raise UsageError(f"{path}: the diagram is written as .svg, .png or .pdf, not {fmt!r}")

@@ -260,3 +260,20 @@ def test_other_sources_get_an_extra_row_the_r_package_ignores(review):
     assert [tuple(r) for r in t[["data", "node", "box"]].values[:32]] == R_TEMPLATE_KEYS
     assert t.iloc[32][["data", "box", "boxtext", "n"]].tolist() == [
         "other_results", "box11", "Other sources", "4"]
+
+
+@pytest.mark.parametrize("dpi", ["0", "-5", "abc"])
+def test_cli_bad_dpi_is_a_usage_error_and_writes_nothing(review, tmp_path, capsys, dpi):
+    out = tmp_path / "d.png"
+    assert main(["prisma", "review", "--png", str(out), "--dpi", dpi]) == 2
+    assert "--dpi" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("dpi", [0, -1, float("nan"), "200"])
+def test_save_refuses_a_resolution_that_is_not_positive(review, tmp_path, dpi):
+    from reviewlib.errors import UsageError
+    out = tmp_path / "d.png"
+    with pytest.raises(UsageError, match="dpi must be a positive number"):
+        save(prisma_counts(load_folder("review")), out, dpi=dpi)
+    assert not out.exists()
