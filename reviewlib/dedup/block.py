@@ -44,7 +44,7 @@ class BlockingPass:
 #: completely up to that size); free neighbourhoods a narrow one. Exact-key passes come
 #: first, so a pair's ``block`` names an exact key whenever one links it.
 DEFAULT_PASSES: tuple[BlockingPass, ...] = (
-    BlockingPass("doi", ("n_doi", "n_title_key"), ("n_doi",), 60),
+    BlockingPass("doi", ("n_doi_key", "n_title_key"), ("n_doi_key",), 60),
     BlockingPass("title", ("n_title_key", "n_year"), ("n_title_key",), 60),
     BlockingPass("author_year", ("n_first_author", "n_year", "n_title_key"), ("n_first_author", "n_year"), 8),
     BlockingPass("author_page", ("n_first_author", "n_page", "n_title_key"), ("n_first_author", "n_page"), 8),

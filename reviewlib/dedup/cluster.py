@@ -56,7 +56,7 @@ def _codes(values: pd.Series) -> np.ndarray:
 def _columns(prep: pd.DataFrame) -> _Columns:
     full = (prep["n_title"] + " " + prep["n_title_alt"]).str.strip().to_numpy()
     return _Columns(
-        doi=_codes(prep["n_doi"]), preprint=prep["n_preprint"].to_numpy(bool),
+        doi=_codes(prep["n_doi_key"]), preprint=prep["n_preprint"].to_numpy(bool),
         notice=_codes(prep["n_notice"]), part=_codes(prep["n_part"]),
         numbers=_codes(prep["n_title_numbers"]), year=prep["n_year"].to_numpy(np.int64),
         page=_codes(prep["n_page"]), volume=_codes(prep["n_volume"]), number=_codes(prep["n_number"]),

@@ -155,7 +155,8 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
             absolute difference (-1 when a year is missing) and how many sides miss it;
         ``volume``, ``number``, ``page``, ``doi``
             codes; different first pages that :func:`pages_compatible` explains count as
-            missing; ``page_one`` flags a first page "1";
+            missing; DOIs are compared on their letters and digits only; ``page_one``
+            flags a first page "1";
         ``numbers``, ``part``
             codes for the numbers in the titles and the "Part N" marker; ``part_one_side``
             flags a marker on one title only;
@@ -227,7 +228,7 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
     pa_, pb_ = col("n_page")
     out["page"] = _page_code(pa_, pb_, *col("n_page_last"))
     out["page_one"] = ((pa_ == "1") | (pb_ == "1")).astype(np.int8)
-    out["doi"] = _code(*col("n_doi"))
+    out["doi"] = _code(*col("n_doi_key"))
     out["numbers"] = _code(*col("n_title_numbers"))
     ra, rb = col("n_part")
     out["part"] = _code(ra, rb)

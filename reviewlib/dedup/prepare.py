@@ -368,7 +368,8 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         retraction / concern / ""), ``n_authors`` (family-name keys), ``n_first_author``,
         ``n_author_count``, ``n_year`` (int, 0 when missing), ``n_journal``, ``n_volume``,
         ``n_number``, ``n_page`` (first page), ``n_page_last``, ``n_doi`` (from the DOI
-        field, else from a doi.org URL) and ``n_preprint`` (bool).
+        field, else from a doi.org URL), ``n_doi_key`` (the DOI's letters and digits only)
+        and ``n_preprint`` (bool).
     """
     if F.ID not in frame.columns:
         raise KeyError("records need an 'id' column")
@@ -403,6 +404,8 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     doi = _column(df, F.DOI, doi_key).astype(str)
     url = _column(df, F.URL, lambda u: doi_key(u) if "doi" in u.lower() else "").astype(str)
     df["n_doi"] = np.where(doi != "", doi, url)
+    # matching key: a DOI printed with a dropped or extra hyphen, dot or slash is the same DOI
+    df["n_doi_key"] = df["n_doi"].str.replace(r"[^0-9a-z]+", "", regex=True)
 
     venue = _column(df, F.JOURNAL, is_preprint_venue).astype(bool) | _column(df, F.ENTRYTYPE, is_preprint_venue).astype(bool)
     preprint_doi = np.array([bool(_PREPRINT_DOI.match(d)) if d else False for d in df["n_doi"]], dtype=bool)

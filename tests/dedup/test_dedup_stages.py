@@ -148,7 +148,7 @@ def test_cluster_does_not_chain_conflicting_records():
 
 def test_cluster_different_override_holds_transitively():
     prep, decisions = _three_chained()
-    prep = prep.assign(n_doi="")            # no DOI conflict any more: all three would join
+    prep = prep.assign(n_doi="", n_doi_key="")   # no DOI conflict any more: all three would join
     assert len(set(cluster(prep, decisions))) == 1
     labels = cluster(prep, decisions, different=[(0, 2)])
     assert labels[0] != labels[2]
@@ -211,3 +211,12 @@ def test_titles_spaced_differently_compare_equal():
     assert prep["n_authors"].tolist() == ["fahlman", "fahlman"]
     features = compare(prep, block(prep))
     assert features["title"].tolist() == [1.0]
+
+
+def test_doi_printed_with_a_dropped_hyphen_is_the_same_doi():
+    """Two reference lists of Suryawijaya & Wardhani (2023) print one DOI as
+    10.32832/jmuika.v14i.9791 and 10.32832/jm-uika.v14i.9791."""
+    prep = prepare(pd.DataFrame({"id": ["a", "b"], "doi": ["10.32832/jmuika.v14i.9791",
+                                                           "https://doi.org/10.32832/jm-uika.v14i.9791"]}))
+    assert prep["n_doi"].tolist() == ["10.32832/jmuika.v14i.9791", "10.32832/jm-uika.v14i.9791"]
+    assert prep["n_doi_key"].nunique() == 1
