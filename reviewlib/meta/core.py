@@ -227,18 +227,31 @@ def _where(bad: np.ndarray, labels) -> str:
     return ", ".join(shown) + more
 
 
+def _one_dimensional(name: str, values) -> np.ndarray:
+    """``values`` as a 1-D array; a row or column vector is accepted, a table is not.
+
+    Flattening a (2, k) table would silently pool 2k "studies" made of two columns.
+    """
+    arr = np.asarray(values)
+    if sum(n > 1 for n in arr.shape) > 1:
+        raise UsageError(f"{name} must be one value per study (1-D), not an array of shape "
+                         f"{arr.shape}; pass a single column")
+    return arr.ravel()
+
+
 def check_effects(yi, vi, labels=None) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Validate effects and sampling variances; return float arrays and labels.
 
     Raises
     ------
     UsageError
-        On different lengths, no studies, values that are not numbers, missing values
+        On a table instead of one value per study, different lengths, no studies, values
+        that are not numbers, missing values
         (NaN) or infinities, and sampling variances that are zero or negative -- naming the
         studies (1-based position and label).
     """
-    y_raw = np.asarray(yi).ravel()
-    v_raw = np.asarray(vi).ravel()
+    y_raw = _one_dimensional("yi", yi)
+    v_raw = _one_dimensional("vi", vi)
     if y_raw.shape != v_raw.shape:
         raise UsageError(f"yi has {y_raw.size} values but vi has {v_raw.size}; "
                          "give one sampling variance per effect")

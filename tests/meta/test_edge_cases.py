@@ -68,6 +68,16 @@ def test_missing_and_non_numeric_values():
         pool([], [])
 
 
+def test_a_table_is_not_flattened_into_studies():
+    """A (2, k) array would otherwise become 2k studies; a column vector is still fine."""
+    with pytest.raises(UsageError, match=r"yi must be one value per study .*shape \(2, 3\)"):
+        pool([[0.1, 0.2, 0.3], [0.01, 0.02, 0.03]], [0.1] * 6)
+    with pytest.raises(UsageError, match=r"vi must be one value per study"):
+        pool([0.1] * 4, np.full((2, 2), 0.1))
+    col = pool(np.array([[0.1], [0.3], [0.2]]), np.array([[0.01], [0.02], [0.03]]), method="DL")
+    assert col.estimate == pool([0.1, 0.3, 0.2], [0.01, 0.02, 0.03], method="DL").estimate
+
+
 def test_bad_options_list_the_choices():
     with pytest.raises(UsageError, match="FE, DL, HE, HS, SJ, ML, REML, EB, PM"):
         pool([0.1, 0.2], [0.1, 0.1], method="XYZ")
