@@ -151,7 +151,7 @@ DUPLICATE_RULES: tuple[Rule, ...] = (
          lambda f: _title(f, 0.95) & _authors_strong(f) & _year_ok(f) & (_v(f, "page") == EQUAL)),
     Rule("ti95_au90_yr_ct", "titles >= 0.95, authors agree, same year, same container",
          lambda f: _title(f, 0.95) & _authors_strong(f) & _year_same(f) & _container_same(f)),
-    Rule("ti95_au90_yr_nodoi", "titles >= 0.95, authors agree, same year, container missing on one side",
+    Rule("ti95_au90_yr_noct", "titles >= 0.95, authors agree, same year, container missing on one side",
          lambda f: _title(f, 0.95) & _authors_strong(f) & _year_same(f) & (_v(f, "journal") == 0)),
     Rule("ti90_au90_yr_ct_vl_pg", "titles >= 0.90, authors agree, same year, container, volume and first page",
          lambda f: _title(f, 0.90) & _authors_strong(f) & _year_same(f) & _container_same(f)
@@ -187,7 +187,7 @@ DUPLICATE_RULES: tuple[Rule, ...] = (
          lambda f: _same_volume(f) & (_v(f, "year_diff") <= 1)),
     Rule("ti95_au90_noyr_ct", "titles >= 0.95, authors agree, year missing on exactly one side, compatible container",
          lambda f: _title(f, 0.95) & _authors_strong(f) & (_v(f, "year_missing") == 1) & _container_ok(f)),
-    Rule("ti95_au90_ct_vl|pg", "titles >= 0.95, authors agree, no years, compatible container, same volume or first page",
+    Rule("ti95_au90_ct_vl_or_pg", "titles >= 0.95, authors agree, no years, compatible container, same volume or first page",
          lambda f: _title(f, 0.95) & _authors_strong(f) & (_v(f, "year_missing") == 2) & _container_ok(f)
          & ((_v(f, "volume") == EQUAL) | (_v(f, "page") == EQUAL))),
 )
