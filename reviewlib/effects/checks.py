@@ -150,6 +150,12 @@ def _cells(reading: RowReading) -> list[Finding]:
             out.append(_f(reading, "note", "decimal_comma",
                           f"{column} {p.text!r} is printed with a decimal comma; read as "
                           f"{p.shown()}", column, value=p.value))
+        if "thousands_separator" in p.flags and "." in p.text:
+            # a count grouped with points ("1.234") reads unlike most statistics, where a
+            # point marks decimals: say how it was read (comma groups, "11,077", need not)
+            out.append(_f(reading, "note", "thousands_separator",
+                          f"{column} {p.text!r} is read with digit-group separators as "
+                          f"{p.value:.0f}", column, value=p.value))
         if "p_zero" in p.flags:
             out.append(_f(reading, "note", "p_zero",
                           f"p printed as {p.text!r} is not zero: it means p < {fmt(p.upper)}, "
@@ -179,6 +185,13 @@ def _ranges(reading: RowReading) -> list[Finding]:
     if reading.has("se") and reading["se"].value <= 0:
         out.append(_f(reading, "error", "range", f"se = {reading['se'].text!r} is not positive",
                       "se"))
+    if reading.has("n") and not (reading["n"].value >= 1 and reading["n"].value.is_integer()):
+        out.append(_f(reading, "error", "range",
+                      f"n = {reading['n'].text!r} is not a sample size (a whole number of at "
+                      "least 1)", "n"))
+    if reading.has("df") and reading["df"].value <= 0:
+        out.append(_f(reading, "error", "range",
+                      f"df = {reading['df'].text!r}: degrees of freedom must be positive", "df"))
     ors = ["odds_ratio"] + (["estimate", "ci_low", "ci_high"] if m == "odds_ratio" else [])
     for c in ors:
         if reading.has(c) and reading[c].value <= 0:

@@ -306,6 +306,11 @@ def _native(reading: RowReading) -> _State:
     m = reading.row.measure
     n = reading["n"].value if reading.exact("n") else None
     df = reading["df"].value if reading.exact("df") else None
+    if n is not None and not (n >= 1 and n.is_integer()):
+        raise _Unconvertible(f"n = {reading['n'].text!r} is not a sample size (a whole "
+                             "number of at least 1)")
+    if df is not None and df <= 0:
+        raise _Unconvertible(f"df = {reading['df'].text!r}: degrees of freedom must be positive")
     if m in ("r", "partial_r", "fisher_z"):
         r = state.value if m != "fisher_z" else math.tanh(state.value)
         if abs(r) >= 1:

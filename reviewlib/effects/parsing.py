@@ -191,7 +191,8 @@ def parse_printed(text: str, kind: str = "number") -> Printed:
     kind : {"number", "p", "count"}
         ``"p"`` for p-values (a lone comma is then always a decimal comma, since p <= 1, and
         a printed zero is flagged ``p_zero``); ``"count"`` for sample sizes and degrees of
-        freedom (commas in groups of three are thousands separators); ``"number"`` otherwise.
+        freedom (commas or points in groups of three are thousands separators, so
+        ``"1.234"`` is 1234 and flagged); ``"number"`` otherwise.
 
     Returns
     -------
@@ -241,6 +242,8 @@ def parse_printed(text: str, kind: str = "number") -> Printed:
         mantissa, exponent = re.split("[eE]", s)
         frac = mantissa.split(".")[1] if "." in mantissa else ""
         decimals = max(len(frac) - int(exponent), 0)
+        if not math.isfinite(float(s)):  # "1e400": beyond any float, not a printed value
+            return Printed(raw, None, operator, stars=stars, flags=("not_a_number",), kind=kind)
         return _finish(Printed(raw, float(s), operator, decimals, stars, (), kind))
 
     if not _BODY.match(s):
@@ -265,6 +268,8 @@ def parse_printed(text: str, kind: str = "number") -> Printed:
     if commas == 0 and points == 0:
         return number(body, "", ())
     if commas == 0 and points == 1:
+        if kind == "count" and grouped:  # "1.234": a count has no fraction, so 1234
+            return number(digits, "", ("thousands_separator",))
         int_part, frac = body.split(".")
         return number(int_part, frac, ())
     if points == 0 and commas == 1:

@@ -181,3 +181,27 @@ def test_each_report_is_held_to_its_own_star_convention():
     assert [f.effect_id for f in found] == ["c"]
     assert "10/5/1 %" in found[0].message and "2 of its 3" in found[0].message
     assert "3 under 10/5/1 %" in found[0].message
+
+
+@pytest.mark.parametrize("n", ["12.5", "-50", "0"])
+def test_sample_size_must_be_a_whole_number(n):
+    """n = 12.5 used to give a variance silently; it is an error and no effect is computed."""
+    t = table(measure="r", estimate="0.30", n=n)
+    errors = [f for f in check(t) if f.level == "error"]
+    assert [(f.code, f.column) for f in errors] == [("range", "n")]
+    assert "is not a sample size" in errors[0].message
+    c = convert_row(t.rows[0], "correlation")
+    assert math.isnan(c.yi) and "not a sample size" in c.reason
+
+
+def test_sample_size_grouped_with_points_is_noted():
+    t = table(measure="r", estimate="0.30", n="1.234")
+    notes = [f for f in check(t) if f.code == "thousands_separator"]
+    assert len(notes) == 1 and "as 1234" in notes[0].message
+    c = convert_row(t.rows[0], "fisher_z")
+    assert c.vi == pytest.approx(1 / 1231)   # 1/(n - 3), n = 1234
+
+
+def test_degrees_of_freedom_must_be_positive():
+    t = table(measure="partial_r", t="2.5", df="0")
+    assert ("range", "df") in [(f.code, f.column) for f in check(t) if f.level == "error"]

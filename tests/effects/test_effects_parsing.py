@@ -122,3 +122,20 @@ def test_decimal_comma_never_silently_reinterpreted(x, k):
     assert "decimal_comma" in p.flags
     assert p.value == pytest.approx(float(text.replace(",", ".")))
     assert math.isfinite(p.value)
+
+
+def test_counts_grouped_with_points_are_whole_numbers():
+    """A count has no fraction: "1.234" is 1234 (as "1.234.567" already was), flagged."""
+    n = parse_printed("1.234", kind="count")
+    assert n.value == 1234 and n.flags == ("thousands_separator",)
+    assert parse_printed("1.234.567", kind="count").value == 1234567
+    # not three digits after the point: no group, the number as printed
+    assert parse_printed("12.5", kind="count").value == 12.5
+    # a statistic keeps its decimal point
+    assert parse_printed("1.234").value == 1.234
+
+
+def test_overflowing_scientific_number_is_not_a_value():
+    """"1e400" overflows to infinity; it is no printed value, not a silent inf."""
+    p = parse_printed("1e400")
+    assert p.value is None and p.flags == ("not_a_number",)
