@@ -40,6 +40,7 @@ STEPS: dict[str, str] = {
     "partial_r_from_t": "r = t / sqrt(t^2 + df)",
     "var_partial_r_df": "v = (1 - r^2)^2 / df",
     "var_d_n": "v = (n1 + n2)/(n1 n2) + d^2 / (2 (n1 + n2)), n1 = n2 = n/2",
+    "var_g_n": "v = J^2 v_d at d = g/J, J = 1 - 3/(4 (n - 2) - 1), n1 = n2 = n/2",
     "log_or_to_d": "d = ln(OR) sqrt(3)/pi, v_d = v * 3/pi^2",
     "d_to_log_or": "ln(OR) = d pi/sqrt(3), v = v_d pi^2/3",
     "d_to_r": "r = d / sqrt(d^2 + 4), v_r = 16 v_d / (d^2 + 4)^3",
@@ -344,9 +345,16 @@ def _native(reading: RowReading) -> _State:
         if m == "path_coef" and step in ("se_printed", "se_from_t"):
             state.flag("bootstrap_se")
         return state
-    if m in ("d", "g") and n is not None and n > 2:
+    if m == "d" and n is not None and n > 2:
         state.var = cv.var_d(state.value, n / 2, n / 2)
         state.steps.append("var_d_n")
+        state.flag("equal_groups_assumed")
+        return state
+    if m == "g" and n is not None and n > 2:
+        # V_g = J^2 V_d, with V_d evaluated at d = g / J ([B09] eqs. 4.20-4.24)
+        j = cv.hedges_j(n - 2)
+        state.var = j * j * cv.var_d(state.value / j, n / 2, n / 2)
+        state.steps.append("var_g_n")
         state.flag("equal_groups_assumed")
         return state
     raise _Unconvertible("no printed statistic gives a standard error (se, ci_low/ci_high, "

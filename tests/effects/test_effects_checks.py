@@ -205,3 +205,16 @@ def test_sample_size_grouped_with_points_is_noted():
 def test_degrees_of_freedom_must_be_positive():
     t = table(measure="partial_r", t="2.5", df="0")
     assert ("range", "df") in [(f.code, f.column) for f in check(t) if f.level == "error"]
+
+
+def test_hedges_g_variance_from_n_includes_the_correction():
+    """Borenstein et al. (2009) eqs. 4.20-4.24: V_g = J^2 V_d with d = g / J.
+
+    By hand, g = 0.5, n = 40 (20 + 20): J = 1 - 3/151 = 0.9801325, d = 0.5101351,
+    V_d = 40/400 + d^2/80 = 0.1032530, V_g = J^2 V_d = 0.0991910.
+    """
+    g = convert_row(table(measure="g", estimate="0.5", n="40").rows[0])
+    assert g.yi == 0.5 and g.vi == pytest.approx(0.0991910, rel=1e-6)
+    assert g.conversion == "var_g_n"
+    d = convert_row(table(measure="d", estimate="0.5", n="40").rows[0])
+    assert d.vi == pytest.approx(0.1 + 0.25 / 80, rel=1e-12) and d.conversion == "var_d_n"
