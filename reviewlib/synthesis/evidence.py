@@ -8,6 +8,8 @@ A study's ``drivers`` cell lists the digital drivers it examines (";"-joined cod
 
 from __future__ import annotations
 
+import textwrap
+
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -306,8 +308,10 @@ def study_matrix_figure(studies: pd.DataFrame, *, label: str = "study_id",
                 rgba[i, j] = colours[region]
     fig, ax = plt.subplots(figsize=(7.5, 1.5 + 0.19 * max(len(frame), 1)))
     ax.imshow(rgba, aspect="auto", interpolation="nearest")
-    ax.set_xticks(range(len(DRIVERS)), [DRIVER_LABELS[d] for d in DRIVERS], rotation=20,
-                  ha="right")
+    # Driver names wrapped onto two lines and set level: rotated, the long names of
+    # neighbouring columns ran into each other above the grid.
+    ax.set_xticks(range(len(DRIVERS)),
+                  [textwrap.fill(DRIVER_LABELS[d], 14) for d in DRIVERS], fontsize=8.5)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(frame)), frame[label].tolist(), fontsize=8.5)
     ax.set_xticks(np.arange(-0.5, len(DRIVERS)), minor=True)
