@@ -5,9 +5,9 @@
     reviewlib effects check FILE [--json] [--quiet]
     reviewlib effects convert FILE [--scale SCALE] [--json]
 
-``check`` prints one line per finding, ``path:line: level: message``, then a summary on
-stderr; it exits 1 when any finding is an error, 0 otherwise. ``convert`` prints every row's
-yi and vi (each on its own scale unless ``--scale`` is given) as CSV, or JSON with ``--json``.
+``check`` prints one line per finding, ``path:line:column: level: message`` (without the
+column when the finding is about the whole row), then a summary on stderr; it exits 1 when
+any finding is an error, 0 otherwise. ``convert`` prints every row's yi and vi (each on its own scale unless ``--scale`` is given) as CSV, or JSON with ``--json``.
 """
 
 from __future__ import annotations

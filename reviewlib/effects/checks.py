@@ -43,7 +43,7 @@ from scipy import stats
 from . import conversions as cv
 from .convert import ci_level, convert_row
 from .resolve import LOG_ODDS_MEASURES, Interval, RowReading, fmt, read_row
-from .table import EffectsTable, load_effects
+from .table import COLUMNS, EffectsTable, load_effects
 
 #: Finding levels, most serious first.
 LEVELS = ("error", "warning", "note")
@@ -91,8 +91,16 @@ class Finding:
     column: str | None = None
 
     def format(self, path: str | Path) -> str:
-        """``path:line: level: message`` as the command line prints it."""
-        return f"{path}:{self.line}: {self.level}: [{self.effect_id}] {self.message} ({self.code})"
+        """``path:line:column: level: message`` as the command line prints it.
+
+        The column is the 1-based position of :attr:`column` in the file (whose columns
+        are :data:`reviewlib.effects.COLUMNS`, in order); a finding about the row as a
+        whole has none: ``path:line: level: message``.
+        """
+        where = f"{path}:{self.line}"
+        if self.column in COLUMNS:
+            where += f":{COLUMNS.index(self.column) + 1}"
+        return f"{where}: {self.level}: [{self.effect_id}] {self.message} ({self.code})"
 
 
 def check(table: EffectsTable | str | Path, star_conventions: dict | None = None) -> list[Finding]:

@@ -16,8 +16,12 @@ def test_check_prints_findings_and_exits_1_on_errors(capsys):
     out, err = capsys.readouterr()
     lines = out.splitlines()
     sign = [ln for ln in lines if "fit-t4-java-m1-cm" in ln and "or_vs_exp" in ln]
-    assert sign == [sign[0]] and sign[0].startswith(f"{DATA}:10: error: ")
-    assert any(ln.startswith(f"{DATA}:8: note: ") and "-1.435267" in ln for ln in lines)
+    # path:line:column -- column 11 is odds_ratio, column 10 estimate
+    assert sign == [sign[0]] and sign[0].startswith(f"{DATA}:10:11: error: ")
+    assert any(ln.startswith(f"{DATA}:8:10: note: ") and "-1.435267" in ln for ln in lines)
+    # a finding about the row as a whole carries no column
+    assert any(ln.startswith(f"{DATA}:") and ": warning: " in ln and "(unconvertible)" in ln
+               and ln.split(": warning: ")[0].count(":") == 1 for ln in lines)
     assert "20 row(s): 2 error(s), 4 warning(s)" in err
 
 
