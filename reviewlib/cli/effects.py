@@ -7,7 +7,8 @@
 
 ``check`` prints one line per finding, ``path:line:column: level: message`` (without the
 column when the finding is about the whole row), then a summary on stderr; it exits 1 when
-any finding is an error, 0 otherwise. ``convert`` prints every row's yi and vi (each on its own scale unless ``--scale`` is given) as CSV, or JSON with ``--json``.
+any finding is an error, 0 otherwise. ``convert`` prints every row's yi and vi (each on
+its own scale unless ``--scale`` is given) as CSV, or JSON with ``--json``.
 """
 
 from __future__ import annotations
