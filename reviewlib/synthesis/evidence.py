@@ -306,7 +306,7 @@ def study_matrix_figure(studies: pd.DataFrame, *, label: str = "study_id",
         for j in range(len(DRIVERS)):
             if matrix[i, j]:
                 rgba[i, j] = colours[region]
-    fig, ax = plt.subplots(figsize=(7.5, 1.5 + 0.19 * max(len(frame), 1)))
+    fig, ax = plt.subplots(figsize=(9.5, 1.5 + 0.19 * max(len(frame), 1)))
     ax.imshow(rgba, aspect="auto", interpolation="nearest")
     # Driver names wrapped onto two lines and set level: rotated, the long names of
     # neighbouring columns ran into each other above the grid.

@@ -141,3 +141,19 @@ def test_driver_coverage_counts_each_driver_once_per_study():
         assert cov.loc[d, "studies"] == sum(d in r["drivers"].split(";") for r in rows)
         assert cov.loc[d, "included"] == sum(d in r["drivers"].split(";") and
                                              r["included"] == "yes" for r in rows)
+
+
+def test_study_matrix_column_names_do_not_run_into_each_other():
+    # The driver names above the grid were once rotated and collided; each must now sit
+    # in its own horizontal span.
+    studies = load_studies(REPO)
+    some = studies[studies["drivers"] != ""].copy()
+    some["label"] = study_labels(some, load_bib(REPO))
+    fig = study_matrix_figure(some, label="label")
+    renderer = fig.canvas.get_renderer()
+    boxes = sorted((t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels()),
+                   key=lambda b: b.x0)
+    assert len(boxes) == len(DRIVERS)
+    for left, right in zip(boxes, boxes[1:]):
+        assert left.x1 < right.x0, (left, right)
+    plt.close(fig)
