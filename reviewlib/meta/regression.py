@@ -21,6 +21,7 @@ interpreted? Stat Med 21(11):1559-1573.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -134,8 +135,10 @@ def design_matrix(moderators, k: int, intercept: bool = True) -> pd.DataFrame:
     """Design matrix from moderators: numbers as they are, text/categories dummy-coded.
 
     Categorical columns get treatment coding against their first level in sorted order
-    (R's ``factor`` default), named ``<column><level>``.  Missing values are refused,
-    naming the rows (1-based) and the column.
+    (R's ``factor`` default), named ``<column><level>``.  Missing values, and blank text
+    cells, are refused, naming the rows (1-based) and the column.  A text column whose
+    every value is a number (as read with ``dtype=str``) is still categorical, with a
+    ``UserWarning`` saying so.
     """
     if isinstance(moderators, pd.Series):
         moderators = moderators.to_frame()
@@ -155,12 +158,21 @@ def design_matrix(moderators, k: int, intercept: bool = True) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(col) or pd.api.types.is_numeric_dtype(col):
             cols[str(name)] = col.to_numpy(dtype=float)
             continue
-        levels = sorted(col.astype(str).unique())
+        text = col.astype(str)
+        blank = (text.str.strip() == "").to_numpy()
+        if blank.any():  # a blank cell read as text is missing, not a level of its own
+            rows = ", ".join(str(i + 1) for i in np.flatnonzero(blank)[:10])
+            raise UsageError(f"moderator {name!r} is blank for study {rows}")
+        if pd.to_numeric(text, errors="coerce").notna().all():
+            warnings.warn(f"moderator {name!r} holds numbers stored as text; it is treated as "
+                          "categorical (one coefficient per level). Convert it with "
+                          "pandas.to_numeric to use it as a number.", UserWarning, stacklevel=3)
+        levels = sorted(text.unique())
         use = levels[1:] if intercept else levels
         if intercept and len(levels) < 2:
             raise UsageError(f"moderator {name!r} has a single level ({levels[0]!r})")
         for lv in use:
-            cols[f"{name}{lv}"] = (col.astype(str) == lv).to_numpy(dtype=float)
+            cols[f"{name}{lv}"] = (text == lv).to_numpy(dtype=float)
     return pd.DataFrame(cols)
 
 

@@ -160,3 +160,22 @@ def test_leave_one_out_and_influence_scale_to_k_1000():
     assert loo.loc[417, "estimate"] == pytest.approx(direct.estimate, rel=1e-10)
     assert loo.loc[417, "tau2"] == pytest.approx(direct.tau2, rel=1e-8)
     assert elapsed < 20
+
+
+def test_moderator_text_cells_blank_or_numeric():
+    """Read with dtype=str, a blank cell is missing (not a level ''), and numbers stored as
+    text are still dummy-coded -- with a warning, since a slope was more likely meant."""
+    import pandas as pd
+    from reviewlib.meta import meta_regression
+    d = dataset("bcg")
+    region = ["north", "south"] * 6 + [" "]
+    with pytest.raises(UsageError, match="moderator 'region' is blank for study 13"):
+        meta_regression(d["yi"], d["vi"], pd.DataFrame({"region": region}))
+    year = pd.DataFrame({"year": [str(1940 + 2 * i) for i in range(13)]}, dtype=str)
+    with pytest.warns(UserWarning, match="'year' holds numbers stored as text"):
+        with pytest.raises(UsageError, match="cannot estimate"):   # 13 levels, 13 studies
+            meta_regression(d["yi"], d["vi"], year)
+    two = pd.DataFrame({"era": ["1940", "1960"] * 6 + ["1960"]}, dtype=str)
+    with pytest.warns(UserWarning, match="treated as categorical"):
+        res = meta_regression(d["yi"], d["vi"], two)
+    assert list(res.design.columns) == ["intrcpt", "era1960"]
