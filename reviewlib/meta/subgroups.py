@@ -96,7 +96,8 @@ def subgroup(res, groups, tau2: str = "separate") -> SubgroupResult:
     ----------
     res : MetaResult
     groups : array-like, shape (k,)
-        Group of each study (any hashable values; missing values are refused).
+        Group of each study (any hashable values; missing values and blank strings are
+        refused).
     tau2 : {"separate", "common"}
 
     Returns
@@ -120,7 +121,8 @@ def subgroup(res, groups, tau2: str = "separate") -> SubgroupResult:
     g = np.asarray(pd.Series(list(groups), dtype=object))
     if g.shape != (res.k,):
         raise UsageError(f"groups has {g.size} values for {res.k} studies")
-    missing = pd.isna(g)
+    missing = pd.isna(g) | np.array([isinstance(x, str) and x.strip() == "" for x in g],
+                                    dtype=bool)  # a blank text cell is missing too
     if missing.any():
         raise UsageError("group is missing for study "
                          + ", ".join(str(i + 1) for i in np.flatnonzero(missing)[:10]))

@@ -140,6 +140,9 @@ def test_subgroup_input_errors():
         res.subgroup(["a", "b"])
     with pytest.raises(UsageError, match="'separate' or 'common'"):
         res.subgroup(d["alloc"], tau2="pooled")
+    # a blank text cell is a missing group, not a group named ''
+    with pytest.raises(UsageError, match="group is missing for study 2, 5"):
+        res.subgroup(["a", "", "b", "a", "  "] + ["b"] * 8)
 
 
 def test_leave_one_out_and_influence_scale_to_k_1000():
