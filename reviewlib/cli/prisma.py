@@ -3,7 +3,8 @@
 The screening folder is checked first, exactly as ``reviewlib screen check`` does; any
 problem (or a failed identity between boxes) is printed as ``path:line:column: message``
 and the command exits 1 without writing anything. Outputs are generated files: an existing
-one is replaced, atomically.
+one is replaced, atomically -- but only when it is such an output (a PRISMA2020 template
+CSV, an SVG, a PNG); any other file at that path is left alone (exit 2).
 """
 
 from __future__ import annotations
@@ -13,9 +14,21 @@ import json
 import os
 from pathlib import Path
 
-from reviewlib.prisma import prisma_counts, save, write_template
+from reviewlib.prisma import TEMPLATE_COLUMNS, prisma_counts, save, write_template
 from reviewlib.screening import check_folder
-from reviewlib.errors import InputError, UsageError
+from reviewlib.errors import InputError, OverwriteError, UsageError
+
+
+def _is_generated(path: Path, suffix: str) -> bool:
+    """Whether the existing file at ``path`` looks like an output of this command."""
+    with open(path, "rb") as fh:
+        head = fh.read(512)
+    if suffix == ".csv":
+        first = head.lstrip(b"\xef\xbb\xbf").splitlines()[:1]
+        return first == [",".join(TEMPLATE_COLUMNS).encode()]
+    if suffix == ".svg":
+        return head.lstrip().startswith((b"<?xml", b"<svg"))
+    return head.startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def _run(args) -> int:
@@ -31,6 +44,9 @@ def _run(args) -> int:
             raise UsageError(f"{path}: outputs are not written inside the screening folder "
                              f"{args.dir}, which holds the reviewers' files; choose a path "
                              "outside it")
+        if Path(path).is_file() and not _is_generated(Path(path), suffix):
+            raise OverwriteError(f"{path}: the file exists and is not a {suffix[1:]} this "
+                                 "command wrote; not replacing it (choose another name)")
     folder, problems = check_folder(args.dir)
     if problems:
         raise InputError(problems)

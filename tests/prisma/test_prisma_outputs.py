@@ -78,7 +78,8 @@ def test_template_marks_absent_columns_na(databases_only):
 
 def test_written_template_is_canonical_csv_and_replaced_atomically(review, tmp_path):
     out = tmp_path / "prisma.csv"
-    out.write_text("old content")
+    # an earlier export (stale counts) is replaced; any other file is not (test below)
+    out.write_text(",".join(TEMPLATE_COLUMNS) + "\nduplicates,node8,box3,old,old,old,old,99\n")
     assert main(["prisma", "review", "--csv", str(out)]) == 0
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert rows[0] == TEMPLATE_COLUMNS
@@ -277,3 +278,22 @@ def test_save_refuses_a_resolution_that_is_not_positive(review, tmp_path, dpi):
     with pytest.raises(UsageError, match="dpi must be a positive number"):
         save(prisma_counts(load_folder("review")), out, dpi=dpi)
     assert not out.exists()
+
+
+def test_cli_replaces_its_own_outputs_but_never_another_file(review, tmp_path, capsys):
+    """A typo in --csv must not destroy a reviewer's table (e.g. extraction/studies.csv)."""
+    csv_out, svg_out, png_out = tmp_path / "p.csv", tmp_path / "d.svg", tmp_path / "d.png"
+    argv = ["prisma", "review", "--csv", str(csv_out), "--svg", str(svg_out),
+            "--png", str(png_out), "--dpi", "20"]
+    assert main(argv) == 0
+    assert main(argv) == 0          # its own outputs are replaced
+    capsys.readouterr()
+    studies = tmp_path / "studies.csv"
+    studies.write_text("study_id,country\nfitriani2023,Indonesia\n", encoding="utf-8")
+    notes = tmp_path / "notes.svg"
+    notes.write_text("my notes, not a drawing\n", encoding="utf-8")
+    for flag, path in (("--csv", studies), ("--svg", notes)):
+        before = path.read_bytes()
+        assert main(["prisma", "review", flag, str(path)]) == 2
+        assert "not replacing it" in capsys.readouterr().err
+        assert path.read_bytes() == before
