@@ -7,8 +7,10 @@ Two ways in (DESIGN.md contract):
     columns must be a number (vi > 0), else each bad cell is reported as
     ``path:line:column: message`` and the exit code is 1.
 ``reviewlib pool --effects extraction/effects.csv --outcome NAME [--exposure NAME]
-[--sample NAME ...] [--model NAME] [--by COLUMN] ...``
-    Effects selected and converted by :func:`reviewlib.effects.prepare_analysis`.
+[--sample NAME ...] [--model NAME] [--exclude-errors] [--by COLUMN] ...``
+    Effects selected and converted by :func:`reviewlib.effects.prepare_analysis`. A row
+    with an error-level finding of :func:`reviewlib.effects.check` is pooled with a warning
+    on stderr, or left out with ``--exclude-errors``.
 
 Without ``--json`` the metafor-like summary is printed; with it, one JSON object whose keys
 include k, method, estimate, se, ci_low, ci_high, tau2, i2, h2, q, q_p, pi_low, pi_high.
@@ -48,6 +50,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--sample", action="extend", nargs="+", metavar="NAME",
                    help="samples to include (with --effects; one or more names)")
     p.add_argument("--model", help="keep rows of this model only, e.g. 'Model I' (with --effects)")
+    p.add_argument("--exclude-errors", action="store_true",
+                   help="leave out effects with an error-level finding of 'reviewlib effects "
+                        "check' (with --effects; by default they are pooled, with a warning)")
     p.add_argument("--by", metavar="COLUMN", help="subgroup analysis by this column")
     p.add_argument("--method", default="REML", type=str.upper, choices=METHODS,
                    help="tau^2 estimator (default REML; FE = fixed effect)")
@@ -139,7 +144,8 @@ def _from_effects(args) -> tuple[pd.DataFrame, dict]:
         raise UsageError("--effects is not available: reviewlib.effects.prepare_analysis "
                          "cannot be imported") from e
     frame = prepare_analysis(args.effects, outcome=args.outcome, exposure=args.exposure,
-                             samples=args.sample, model=args.model)
+                             samples=args.sample, model=args.model,
+                             exclude_errors=args.exclude_errors)
     excluded = list(frame.attrs.get("excluded", []))
     if frame.empty:
         raise UsageError(f"{args.effects}: no effects match the selection (outcome="
@@ -152,6 +158,13 @@ def _from_effects(args) -> tuple[pd.DataFrame, dict]:
             raise UsageError(f"--by {args.by!r} is not a column of the prepared effects "
                              f"({', '.join(frame.columns)})")
         data["group"] = frame[args.by].astype(str).to_numpy()
+    # rows kept although the consistency checks found an error in them: say so, every time
+    for eid, line, flags in zip(frame["effect_id"], frame["line"], frame["flags"]):
+        codes = [f.split(":", 1)[1] for f in str(flags).split(";") if f.startswith("check_error:")]
+        if codes:
+            print(f"{args.effects}:{line}: warning: {eid} is pooled although 'reviewlib effects "
+                  f"check' finds an error in it ({', '.join(codes)}); --exclude-errors leaves "
+                  "such rows out", file=sys.stderr)
     info = {"source": str(args.effects), "scale": frame.attrs.get("scale"),
             "effect_ids": list(frame["effect_id"]), "excluded": excluded}
     return data, info

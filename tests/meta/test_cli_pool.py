@@ -129,3 +129,21 @@ def test_by_with_zero_se_group_is_a_clear_error_not_nan(tmp_path, capsys):
         assert code == 2
         err = capsys.readouterr().err
         assert "group(s) 'b' have SE 0" in err and "--knha" in err
+
+
+def test_effects_mode_warns_about_rows_with_check_errors(capsys):
+    """Fitriani et al. (2023) Table 4, Java, Model I, cos_man prints OR = exp(-b): an
+    error of 'effects check'. Pooled by default with a warning; left out on request."""
+    argv = ["pool", "--effects", EFFECTS, "--outcome", OUTCOME, "--exposure", "cos_man",
+            "--model", "Model I", "--json"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["k"] == 5 and "fitriani_t4_java_m1_cosman" in out["effect_ids"]
+    warned = [ln for ln in captured.err.splitlines() if ": warning: " in ln]
+    assert len(warned) == 1 and "fitriani_t4_java_m1_cosman is pooled although" in warned[0]
+    assert "(or_vs_exp)" in warned[0]
+    assert main(argv + ["--exclude-errors"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["k"] == 4 and "fitriani_t4_java_m1_cosman" not in out["effect_ids"]
+    assert [e["effect_id"] for e in out["excluded"]] == ["fitriani_t4_java_m1_cosman"]
