@@ -26,6 +26,7 @@ Egger M, Davey Smith G, Schneider M, Minder C (1997). BMJ 315(7109):629-634.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,6 +161,9 @@ def egger(res, model: str = "rma") -> RegressionTest:
 def begg(res) -> RankTest:
     """Begg and Mazumdar's rank correlation test (metafor ``ranktest``).
 
+    With identical effects the test is undefined: NaN with a ``RuntimeWarning`` (metafor:
+    ``NA`` with a warning), never a tau computed from rounding noise.
+
     Examples
     --------
     >>> from reviewlib.meta import pool
@@ -172,7 +176,17 @@ def begg(res) -> RankTest:
     y, v = res.yi, res.vi
     w = 1.0 / v
     theta = np.sum(w * y) / w.sum()
-    y_star = (y - theta) / np.sqrt(v - 1.0 / w.sum())
+    resid = y - theta
+    # Deviations at the level of rounding error are 0: with identical effects, theta can
+    # differ from them in the last bit, and dividing that noise by different SEs would rank
+    # it perfectly with v (tau = 1, "significant" asymmetry; metafor shows this too).
+    resid[np.abs(resid) <= 64 * np.finfo(float).eps * np.max(np.abs(y))] = 0.0
+    y_star = resid / np.sqrt(v - 1.0 / w.sum())
+    if np.ptp(y_star) == 0:
+        warnings.warn("all standardised deviates are equal (identical effects): Kendall's "
+                      "tau is undefined, so the rank correlation test gives NaN",
+                      RuntimeWarning, stacklevel=2)
+        return RankTest(tau=float("nan"), pval=float("nan"), exact=False)
     ties = len(np.unique(y_star)) < len(y_star) or len(np.unique(v)) < len(v)
     out = sps.kendalltau(y_star, v, method="asymptotic" if ties else "exact")
     return RankTest(tau=float(out.statistic), pval=float(out.pvalue), exact=not ties)

@@ -105,3 +105,15 @@ def test_funnel_coordinates_match_metafor():
     assert_close(xy["y"], ref["y"], "estimate", "funnel y")
     assert not xy["filled"].any()
     assert np.all(np.asarray(fig.axes[0].get_ylim()) >= 0)
+
+
+@pytest.mark.parametrize("value", [0.1, 0.3, 0.7, 0.123456789])
+def test_begg_identical_effects_is_undefined_not_rounding_noise(value):
+    """Identical effects: metafor's ranktest gives NA for 0.1, 0.3, 0.7 but tau = 1,
+    p = 0.000397 for 0.123456789, where the weighted mean differs from the effects in the
+    last bit (metafor 3.8.1, R 4.2.2, variances below). Here every case is undefined."""
+    vi = [0.011, 0.023, 0.037, 0.041, 0.059, 0.061, 0.07]
+    res = pool([value] * 7, vi, method="FE")
+    with pytest.warns(RuntimeWarning, match="Kendall's tau is undefined"):
+        t = res.begg()
+    assert np.isnan(t.tau) and np.isnan(t.pval)
