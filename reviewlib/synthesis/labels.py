@@ -13,6 +13,7 @@ paraphrase the boxes of the PRISMA 2020 flow diagram for updated reviews (Page e
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Mapping
 
 import pandas as pd
@@ -102,6 +103,52 @@ FLAGS: dict[str, str] = {
     "inferred": "value inferred",
     "bootstrap_se": "bootstrap SE",
 }
+
+
+#: What each data file holds, by path pattern (first match wins), for the data appendix.
+DATA_FILES: dict[str, str] = {
+    "*/README.md": "how the files in this folder are laid out and were made",
+    "screening/sources.csv": "the sources searched, with dates and record counts (PRISMA-S)",
+    "screening/reasons.csv": "the exclusion reasons reviewers may give, with their wording",
+    "screening/dedup_overrides.csv": "reviewer decisions that overrule the automatic "
+                                     "duplicate detection",
+    "screening/previous_audit.csv": "the audit verdict on each study of the previous version",
+    "screening/search/previous_version.*": "the reference list of the previous version",
+    "screening/search/supplied_reports.*": "the reports supplied with the review",
+    "screening/search/citations_*": "one reference list searched backwards, as exported",
+    "screening/title_abstract/*.csv": "one reviewer's title and abstract decisions",
+    "screening/full_text/*.csv": "one reviewer's full-text decisions",
+    "extraction/studies.csv": "characteristics of every study: country, region, design, "
+                              "sample size, drivers",
+    "extraction/effects.csv": "every effect printed in the quantitative reports, exactly as "
+                              "printed",
+    "extraction/review/objectives.csv": "the review's objectives",
+    "extraction/review/protocol.csv": "what the review reports about its protocol",
+    "extraction/review/search_strings.csv": "the review's search configurations (a) to (d)",
+    "extraction/review/ecosystem_*": "the stages and links of the four-stage ecosystem",
+    "extraction/review/synergies.csv": "the review's synergy mechanisms between drivers",
+    "extraction/review/regional_comparison.csv": "the review's China and Southeast Asia "
+                                                 "comparison",
+    "extraction/review/risks.csv": "the review's systemic risks and mitigations",
+    "extraction/review/gaps.csv": "the review's research gaps",
+    "extraction/review/agenda.csv": "the review's proposed research and policy agenda",
+}
+
+
+def describe_file(path: str) -> str:
+    """What a data file holds, from :data:`DATA_FILES` ("" for a file not described).
+
+    Examples
+    --------
+    >>> describe_file("screening/full_text/team.csv")
+    "one reviewer's full-text decisions"
+    >>> describe_file("extraction/new_table.csv")
+    ''
+    """
+    for pattern, text in DATA_FILES.items():
+        if fnmatch.fnmatch(path, pattern):
+            return text
+    return ""
 
 
 def plain(values: pd.Series, labels: Mapping[str, str], *, sep: str = ";") -> pd.Series:

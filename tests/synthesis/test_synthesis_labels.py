@@ -55,3 +55,14 @@ def test_effect_locations_say_where_each_effect_was_printed():
     where = effect_locations(EFFECTS)
     assert where["fitriani_t3_full_m2_socmed"] == "Table 3, full, Model II, social media"
     assert where.index.is_unique and (where != "").all()
+
+
+def test_data_files_are_described_for_the_appendix():
+    from reviewlib.synthesis import data_inventory
+
+    described = {f: labels.describe_file(f) for f in data_inventory(REPO)["file"]}
+    for path in ("extraction/studies.csv", "extraction/effects.csv", "screening/sources.csv",
+                 "screening/previous_audit.csv", "screening/full_text/team.csv",
+                 "extraction/review/synergies.csv"):
+        assert described[path], path
+    assert labels.describe_file("elsewhere/unknown.txt") == ""
