@@ -158,6 +158,17 @@ def egger(res, model: str = "rma") -> RegressionTest:
                           limit_ci_low=float(ci[0, 0]), limit_ci_high=float(ci[0, 1]))
 
 
+def _deviations(y: np.ndarray, centre: float) -> np.ndarray:
+    """``y - centre`` with differences at the level of rounding error set to exactly 0.
+
+    A pooled estimate of identical effects may differ from them in the last bit; the sign
+    and rank of that noise must not count as evidence of asymmetry.
+    """
+    dev = y - centre
+    dev[np.abs(dev) <= 64 * np.finfo(float).eps * np.max(np.abs(y))] = 0.0
+    return dev
+
+
 def begg(res) -> RankTest:
     """Begg and Mazumdar's rank correlation test (metafor ``ranktest``).
 
@@ -176,12 +187,10 @@ def begg(res) -> RankTest:
     y, v = res.yi, res.vi
     w = 1.0 / v
     theta = np.sum(w * y) / w.sum()
-    resid = y - theta
-    # Deviations at the level of rounding error are 0: with identical effects, theta can
-    # differ from them in the last bit, and dividing that noise by different SEs would rank
-    # it perfectly with v (tau = 1, "significant" asymmetry; metafor shows this too).
-    resid[np.abs(resid) <= 64 * np.finfo(float).eps * np.max(np.abs(y))] = 0.0
-    y_star = resid / np.sqrt(v - 1.0 / w.sum())
+    # with identical effects theta can differ from them in the last bit; dividing that noise
+    # by different SEs would rank it perfectly with v (tau = 1, "significant" asymmetry;
+    # metafor shows this too)
+    y_star = _deviations(y, theta) / np.sqrt(v - 1.0 / w.sum())
     if np.ptp(y_star) == 0:
         warnings.warn("all standardised deviates are equal (identical effects): Kendall's "
                       "tau is undefined, so the rank correlation test gives NaN",
@@ -252,7 +261,7 @@ def trimfill(res, side: str | None = None, estimator: str = "L0") -> TrimFill:
         mask = (np.arange(k) < k - k0).astype(float)[None, :]
         fit = core.fit_batch(y, v, X, mask, res.method, "z", res.level)
         beta = float(fit.beta[0, 0])
-        centred = y - beta
+        centred = _deviations(y, beta)
         ranks = np.empty(k)
         ranks[np.argsort(np.abs(centred), kind="stable")] = np.arange(1, k + 1)
         signed = np.sign(centred) * ranks

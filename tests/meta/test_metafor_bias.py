@@ -117,3 +117,14 @@ def test_begg_identical_effects_is_undefined_not_rounding_noise(value):
     with pytest.warns(RuntimeWarning, match="Kendall's tau is undefined"):
         t = res.begg()
     assert np.isnan(t.tau) and np.isnan(t.pval)
+
+
+@pytest.mark.parametrize("value", [0.1, 0.3, 0.7, 0.123456789])
+@pytest.mark.parametrize("method", ["FE", "REML"])
+def test_trimfill_identical_effects_fills_nothing(value, method):
+    """metafor 3.8.1 trimfill() gives k0 = 0 for each of these; the rounding noise of the
+    estimate used to make the trimming oscillate until a ConvergenceError."""
+    vi = [0.011, 0.023, 0.037, 0.041, 0.059, 0.061, 0.07]
+    for estimator in ("L0", "R0"):
+        tf = pool([value] * 7, vi, method=method).trimfill(estimator=estimator)
+        assert tf.k == 7 and tf.estimate == pytest.approx(value, rel=1e-12)
