@@ -111,7 +111,8 @@ def progress(folder: ScreeningFolder) -> pd.DataFrame:
         Columns ``stage``, ``reviewer`` (``"all"`` for the stage as a whole), ``due`` (records
         to screen at the stage), ``screened``, ``remaining`` and ``conflicts`` (unresolved,
         involving that reviewer). At full text ``screened`` counts rows with a final
-        retrieval/assessment (pending assessments are remaining).
+        retrieval/assessment (pending assessments are remaining). Every reviewer with a
+        decision file at the stage has a row, also before their first decision.
 
     Notes
     -----
@@ -138,8 +139,10 @@ def progress(folder: ScreeningFolder) -> pd.DataFrame:
             done_all |= set(ta.loc[ta["consensus"] != "", "record_id"])
         out.append((stage, "all", len(due), len(due & done_all), len(due - done_all),
                     len(conf)))
-        for name, g in (rows.groupby("reviewer") if len(rows) else []):
-            done = set(g["record_id"])
+        # every reviewer with a file at the stage, including one who has not decided yet
+        names = sorted({d.reviewer for d in folder.files(stage, consensus=False)})
+        for name in names:
+            done = set(rows.loc[rows["reviewer"] == name, "record_id"]) if len(rows) else set()
             out.append((stage, name, len(due), len(due & done), len(due - done),
                         len(conf & done)))
     return pd.DataFrame(out, columns=["stage", "reviewer", "due", "screened", "remaining",

@@ -188,6 +188,20 @@ def test_progress_while_a_reviewer_is_half_way(folder):
     assert isinstance(p, pd.DataFrame)
 
 
+def test_progress_lists_a_reviewer_who_has_not_started(folder):
+    """A new reviewer's file holding only the header is shown with everything remaining,
+    not left out of the table."""
+    from dataclasses import replace
+    ana = next(d for d in folder.decisions if d.reviewer == "ana" and d.stage == "full_text")
+    carla = replace(ana, reviewer="carla", path="review/full_text/carla.csv",
+                    frame=ana.frame.iloc[:0].copy())
+    p = progress(replace(folder, decisions=folder.decisions + [carla]))
+    rows = p[p.stage == "full_text"]
+    assert list(rows.reviewer) == ["all", "ana", "budi", "carla"]
+    row = rows[rows.reviewer == "carla"].iloc[0]
+    assert (row.due, row.screened, row.remaining, row.conflicts) == (9, 0, 9, 0)
+
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
