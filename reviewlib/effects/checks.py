@@ -256,9 +256,11 @@ def _ci(reading: RowReading) -> list[Finding]:
     lo, hi = reading["ci_low"], reading["ci_high"]
     out = []
     level = ci_level(reading)
-    if not (0 < level < 100):
+    if math.isnan(level):
         out.append(_f(reading, "error", "range",
-                      f"ci_level {reading.row.ci_level!r} is not a level in percent", "ci_level"))
+                      f"ci_level {reading.row.ci_level!r} is not a confidence level: write it "
+                      "in percent (50 to below 100, e.g. 95) or as a proportion (0.95); the "
+                      "interval is not used", "ci_level"))
     if lo.value > hi.value:
         return out + [_f(reading, "error", "ci_order",
                          f"ci_low {lo.text} is above ci_high {hi.text}", "ci_low")]

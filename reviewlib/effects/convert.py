@@ -261,8 +261,9 @@ def _se_candidates(reading: RowReading, state: _State) -> list[tuple[float, str,
         else:
             out.append((se.half_unit / se.value, "se_printed", se.value, ()))
     lo, hi = reading["ci_low"], reading["ci_high"]
-    if reading.exact("ci_low") and reading.exact("ci_high") and lo.value < hi.value:
-        level = ci_level(reading)
+    level = ci_level(reading)
+    if reading.exact("ci_low") and reading.exact("ci_high") and lo.value < hi.value \
+            and not math.isnan(level):  # an unreadable level is an error of the checks
         if m == "odds_ratio":
             if lo.value > 0:
                 width = math.log(hi.value) - math.log(lo.value)
@@ -291,7 +292,11 @@ def _se_candidates(reading: RowReading, state: _State) -> list[tuple[float, str,
 
 
 def ci_level(reading: RowReading) -> float:
-    """The confidence level in percent (blank = 95; ``0.95`` and ``95%`` are accepted)."""
+    """The confidence level in percent (blank = 95; ``0.95`` and ``95%`` are accepted).
+
+    NaN for text that is no level: not a number, or outside [50, 100) as a percentage and
+    [0.5, 1) as a proportion ("1" could be either 1 % or 100 %; no report prints those).
+    """
     text = reading.row.ci_level.strip().rstrip("%").strip()
     if not text:
         return 95.0
@@ -299,7 +304,9 @@ def ci_level(reading: RowReading) -> float:
         level = float(text.replace(",", "."))
     except ValueError:
         return math.nan
-    return level * 100 if 0 < level < 1 else level
+    if 0.5 <= level < 1:
+        return level * 100
+    return level if 50 <= level < 100 else math.nan
 
 
 def _native(reading: RowReading) -> _State:

@@ -218,3 +218,25 @@ def test_hedges_g_variance_from_n_includes_the_correction():
     assert g.conversion == "var_g_n"
     d = convert_row(table(measure="d", estimate="0.5", n="40").rows[0])
     assert d.vi == pytest.approx(0.1 + 0.25 / 80, rel=1e-12) and d.conversion == "var_d_n"
+
+
+@pytest.mark.parametrize("text", ["abc", "1", "100", "0.3", "inf"])
+def test_unreadable_ci_level_is_an_error_not_a_traceback(text):
+    """'abc' used to raise ValueError out of convert_row (and the command line); '1' gave
+    a 1 % interval and an SE 130 times too large."""
+    t = table(measure="odds_ratio", estimate="2.0", ci_low="1.2", ci_high="3.3", ci_level=text)
+    errors = [(f.code, f.column) for f in check(t) if f.level == "error"]
+    assert errors == [("range", "ci_level")]
+    c = convert_row(t.rows[0])
+    assert math.isnan(c.yi) and "no printed statistic gives a standard error" in c.reason
+    # with a p-value as well, the effect comes from p and the interval is left alone
+    t = table(measure="odds_ratio", estimate="2.0", ci_low="1.2", ci_high="3.3", ci_level=text,
+              p="0.01")
+    assert convert_row(t.rows[0]).conversion == "ln_odds_ratio > se_from_p"
+
+
+@pytest.mark.parametrize("text", ["90", "0.90", "90%", "90,0"])
+def test_ci_level_spellings(text):
+    # (ln 3.3 - ln 1.2) / (2 z_0.95) = 1.0116009 / 3.2897073 = 0.3075048
+    t = table(measure="odds_ratio", estimate="2.0", ci_low="1.2", ci_high="3.3", ci_level=text)
+    assert convert_row(t.rows[0]).se == pytest.approx(0.3075048, rel=1e-6)
