@@ -217,6 +217,11 @@ def _ranges(reading: RowReading) -> list[Finding]:
 
 
 # --------------------------------------------------------------------------- OR vs exp(b)
+def _exp(x: float) -> float:
+    """exp(x), infinite instead of an OverflowError (a garbled coefficient such as 1435267)."""
+    return math.exp(x) if x < 709.0 else math.inf
+
+
 def _or_vs_exp(reading: RowReading) -> list[Finding]:
     if reading.row.measure not in LOG_ODDS_MEASURES:
         return []
@@ -226,13 +231,13 @@ def _or_vs_exp(reading: RowReading) -> list[Finding]:
     if o.value <= 0:
         return []
     b_iv, o_iv = reading.interval("estimate"), reading.interval("odds_ratio")
-    expected = b_iv.map(math.exp)
+    expected = b_iv.map(_exp)
     if expected.overlaps(o_iv):
         return []
-    numbers = dict(estimate=b.value, odds_ratio=o.value, exp_estimate=math.exp(b.value))
-    head = (f"odds ratio {o.text} is not exp(coefficient {b.text}) = {fmt(math.exp(b.value))}")
-    if b_iv.map(lambda x: math.exp(-x)).overlaps(o_iv):
-        msg = (f"{head}; it equals exp(-{b.text.lstrip('-')}) = {fmt(math.exp(-b.value))}: a minus "
+    numbers = dict(estimate=b.value, odds_ratio=o.value, exp_estimate=_exp(b.value))
+    head = (f"odds ratio {o.text} is not exp(coefficient {b.text}) = {fmt(_exp(b.value))}")
+    if b_iv.map(lambda x: _exp(-x)).overlaps(o_iv):
+        msg = (f"{head}; it equals exp(-{b.text.lstrip('-')}) = {fmt(_exp(-b.value))}: a minus "
                "sign was lost or added (in the report or in the extraction)")
         return [_f(reading, "error", "or_vs_exp", msg, "odds_ratio", **numbers, sign_flip=True)]
     shifted = [v for v, k in o.digit_readings()
@@ -280,12 +285,12 @@ def _ci(reading: RowReading) -> list[Finding]:
                       "estimate", estimate=est.value, ci_low=lo.value, ci_high=hi.value))
         return out
     if m == "odds_ratio":
-        if lo.value <= 0:
-            return out
+        if lo.value <= 0 or est.value <= 0:
+            return out   # no log scale: a range error already
         f, scale = math.log, "log"
     elif m in ("r", "partial_r"):
-        if not (-1 < lo.value and hi.value < 1):
-            return out
+        if not (-1 < lo.value and hi.value < 1 and -1 < est.value < 1):
+            return out   # outside (-1, 1): a range error already
         f, scale = math.atanh, "Fisher z"
     else:
         f, scale = (lambda x: x), "linear"
@@ -414,6 +419,8 @@ def _p(x: float, statistic: float | None = None, df: float | None = None) -> str
         return fmt(x)
     dist = stats.norm if df is None else stats.t(df)
     log10 = (math.log(2.0) + float(dist.logsf(abs(statistic)))) / math.log(10.0)
+    if not math.isfinite(log10):  # a statistic beyond any float (1e308): p is 0 to print
+        return "0 (to machine precision)"
     return f"about 1e{math.floor(log10)}"
 
 

@@ -281,13 +281,14 @@ def _se_candidates(reading: RowReading, state: _State) -> list[tuple[float, str,
     if p.value is not None and b != 0 and "out_of_range" not in p.flags:
         if p.is_bound and p.operator not in (">", ">="):
             s = cv.se_from_p(b, p.upper)
-            if math.isfinite(s):
+            if math.isfinite(s) and s > 0:
                 out.append((math.inf, "se_from_p_bound", s, ("p_bound_conservative",)))
         elif not p.is_bound and 0 < p.value < 1:
             s = cv.se_from_p(b, p.value)
             s_lo, s_hi = cv.se_from_p(b, max(p.lower, 1e-300)), cv.se_from_p(b, p.upper)
-            err = (s_hi - s_lo) / (2 * s) + rel_b if math.isfinite(s_hi) else math.inf
-            out.append((err, "se_from_p", s, ()))
+            if s > 0:  # a p below ~1e-300 leaves no usable SE
+                err = (s_hi - s_lo) / (2 * s) + rel_b if math.isfinite(s_hi) else math.inf
+                out.append((err, "se_from_p", s, ()))
     return out
 
 
@@ -310,15 +311,16 @@ def ci_level(reading: RowReading) -> float:
 
 
 def _native(reading: RowReading) -> _State:
-    state = _estimate(reading)
     m = reading.row.measure
     n = reading["n"].value if reading.exact("n") else None
     df = reading["df"].value if reading.exact("df") else None
+    # checked before anything uses them (a partial r from t needs df > 0)
     if n is not None and not (n >= 1 and n.is_integer()):
         raise _Unconvertible(f"n = {reading['n'].text!r} is not a sample size (a whole "
                              "number of at least 1)")
     if df is not None and df <= 0:
         raise _Unconvertible(f"df = {reading['df'].text!r}: degrees of freedom must be positive")
+    state = _estimate(reading)
     if m in ("r", "partial_r", "fisher_z"):
         r = state.value if m != "fisher_z" else math.tanh(state.value)
         if abs(r) >= 1:
@@ -357,7 +359,7 @@ def _native(reading: RowReading) -> _State:
         state.steps.append("var_d_n")
         state.flag("equal_groups_assumed")
         return state
-    if m == "g" and n is not None and n > 2:
+    if m == "g" and n is not None and n > 3:  # J = 0 for n = 3
         # V_g = J^2 V_d, with V_d evaluated at d = g / J ([B09] eqs. 4.20-4.24)
         j = cv.hedges_j(n - 2)
         state.var = j * j * cv.var_d(state.value / j, n / 2, n / 2)

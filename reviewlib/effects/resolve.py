@@ -29,6 +29,14 @@ FLOAT_SLACK = 1e-9
 LOG_ODDS_MEASURES = ("logit_coef", "log_odds_ratio")
 
 
+def _safe(f: Callable[[float], float], x: float) -> float:
+    """``f(x)``, or NaN where ``f`` is undefined or overflows."""
+    try:
+        return float(f(x))
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return math.nan
+
+
 @dataclass(frozen=True)
 class Interval:
     """A closed interval of real numbers, the set of true values a printing allows."""
@@ -54,8 +62,14 @@ class Interval:
         return self.lo - slack <= other.hi and other.lo - slack <= self.hi
 
     def map(self, f: Callable[[float], float]) -> "Interval":
-        """Image under a monotone function (increasing or decreasing)."""
-        a, b = f(self.lo), f(self.hi)
+        """Image under a monotone function (increasing or decreasing).
+
+        An end the function cannot take (``exp`` of a garbled 1435267 overflows) maps to
+        NaN, so the interval overlaps nothing instead of raising.
+        """
+        a, b = _safe(f, self.lo), _safe(f, self.hi)
+        if math.isnan(a) or math.isnan(b):
+            return Interval(math.nan, math.nan)
         return Interval(min(a, b), max(a, b))
 
     def __truediv__(self, other: "Interval") -> "Interval":

@@ -240,3 +240,29 @@ def test_ci_level_spellings(text):
     # (ln 3.3 - ln 1.2) / (2 z_0.95) = 1.0116009 / 3.2897073 = 0.3075048
     t = table(measure="odds_ratio", estimate="2.0", ci_low="1.2", ci_high="3.3", ci_level=text)
     assert convert_row(t.rows[0]).se == pytest.approx(0.3075048, rel=1e-6)
+
+
+@pytest.mark.parametrize("cells,code", [
+    # a coefficient garbled into 1435267 next to its odds ratio: exp() overflowed
+    (dict(measure="logit_coef", estimate="1435267", odds_ratio="0.2380518", p="0.01"),
+     "or_vs_exp"),
+    # t^2 + df < 0 made the partial r a math domain error
+    (dict(measure="partial_r", t="0.05", df="-1"), "range"),
+    # Hedges' J is 0 for n = 3: a division by zero
+    (dict(measure="g", estimate="0.4", n="3"), None),
+    # a p-value below the smallest float gave SE 0 and a division by zero
+    (dict(measure="logit_coef", estimate="0.5", p="5e-324"), None),
+    # estimates outside the domain of the CI's scale (atanh(1), log(0))
+    (dict(measure="r", estimate="1", ci_low="0.2", ci_high="0.5", n="30"), "range"),
+    (dict(measure="odds_ratio", estimate="0", ci_low="0.2", ci_high="1.5"), "range"),
+    # a statistic too large for any float: p is printed as 0, not an OverflowError
+    (dict(measure="path_coef", estimate="0.5", t="1e308", p="0.01"), None),
+])
+def test_extreme_cells_give_findings_not_exceptions(cells, code):
+    t = table(**cells)
+    findings = check(t)
+    if code is not None:
+        assert code in [f.code for f in findings if f.level == "error"]
+    for scale in (None, "log_odds_ratio", "smd", "correlation", "fisher_z"):
+        c = convert_row(t.rows[0], scale)
+        assert (c.ok and math.isfinite(c.yi) and c.vi > 0) or (math.isnan(c.yi) and c.reason)
