@@ -67,3 +67,21 @@ def test_python_dash_m_runs_the_same_command():
     done = subprocess.run([sys.executable, "-m", "reviewlib", "--version"], capture_output=True, text=True)
     assert done.returncode == 0
     assert done.stdout.startswith("reviewlib ")
+
+
+def test_unexpected_errors_are_one_line_not_a_traceback(monkeypatch, capsys):
+    _fake_command(monkeypatch, ZeroDivisionError("float division by zero"))
+    assert cli.main(["boom"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.startswith("reviewlib boom: unexpected error (ZeroDivisionError: float division by zero)")
+
+
+def test_extreme_variances_in_pool_do_not_end_in_a_traceback(tmp_path, capsys):
+    # Variances spanning 1e-300..1e200 make the SJ fit's matrix singular in floating point.
+    data = tmp_path / "extreme.csv"
+    data.write_text("yi,vi\n1.0,0.01\n1.0,1e-06\n-1e10,1e200\n1e200,100\n1e200,1e-300\n"
+                    "-1e10,1e-12\n1e10,1e-06\n-0.5,1e-300\n")
+    code = cli.main(["pool", str(data), "--yi", "yi", "--vi", "vi", "--method", "SJ"])
+    assert code in (1, 2)
+    assert "Traceback" not in capsys.readouterr().err

@@ -105,3 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as e:  # a defect of ours, or input so extreme that no check foresaw it
+        if args.verbose >= 2:
+            log.exception("reviewlib %s: unexpected error", args.command)
+        print(f"reviewlib {args.command}: unexpected error ({type(e).__name__}: {e}); "
+              "nothing was written. Rerun with -vv for the details and please report it.",
+              file=sys.stderr)
+        return EXIT_PROBLEMS
