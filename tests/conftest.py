@@ -7,6 +7,7 @@ FAILS the run in CI (``CI`` set), so a green CI always means the check ran.
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -26,3 +27,19 @@ def require_program(name: str) -> str:
 def _require_program_fixture():
     """The :func:`require_program` check, as a fixture for tests in any folder."""
     return require_program
+
+
+#: A small, complete screening folder built from the bibliographic data of the review
+#: (Rizkita, Sudarmiati & Pratikto 2026) and of its source reports: two databases (Scopus
+#: RIS, Web of Science BibTeX), backward citation searching (CSV), the previous version's
+#: included studies, two reviewers who disagree, an Excel-saved reviewer file (cp1252, ';',
+#: CRLF), consensus files and an audit of the previous studies.
+SCREENING_REVIEW = Path(__file__).resolve().parent / "data" / "screening" / "review"
+
+
+@pytest.fixture
+def review(tmp_path, monkeypatch) -> Path:
+    """A private copy of the screening fixture folder, reachable as the relative path ``review``."""
+    shutil.copytree(SCREENING_REVIEW, tmp_path / "review")
+    monkeypatch.chdir(tmp_path)
+    return Path("review")

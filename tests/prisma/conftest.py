@@ -1,4 +1,5 @@
-"""Fixtures: a private copy of the review's screening folder for each test that alters it.
+"""Fixtures for the PRISMA tests: the screening fixture folder (``review``, from
+tests/conftest.py) reduced to other scenarios.
 
 ``tests/data/screening/review`` is a small, complete screening folder built from the
 bibliographic data of the review (Rizkita, Sudarmiati & Pratikto 2026) and of its source
@@ -11,20 +12,9 @@ studies.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-
-REVIEW = Path(__file__).resolve().parents[1] / "data" / "screening" / "review"
-
-
-@pytest.fixture
-def review(tmp_path, monkeypatch) -> Path:
-    """A copy of the review folder, reachable as the relative path ``review``."""
-    shutil.copytree(REVIEW, tmp_path / "review")
-    monkeypatch.chdir(tmp_path)
-    return Path("review")
 
 
 def drop_rows(path: str, *ids: str) -> None:
