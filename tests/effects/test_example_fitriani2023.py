@@ -5,25 +5,11 @@ and p-values as printed (tests/data/effects/effects.csv, rows fit-*).
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from scipy import stats
 
-from reviewlib.effects import check, convert_row, load_effects, prepare_analysis, read_row
-
-DATA = Path(__file__).parents[1] / "data" / "effects" / "effects.csv"
-
-
-@pytest.fixture(scope="module")
-def table():
-    return load_effects(DATA)
-
-
-@pytest.fixture(scope="module")
-def findings(table):
-    return check(table)
-
+from reviewlib.effects import check, convert_row, prepare_analysis, read_row
 
 def row(table, effect_id):
     return next(r for r in table.rows if r.effect_id == effect_id)

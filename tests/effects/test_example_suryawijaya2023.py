@@ -5,25 +5,11 @@ bootstrap SD (STDEV), t and p; n = 100 (tests/data/effects/effects.csv, rows sur
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 from scipy import stats
 
-from reviewlib.effects import check, convert_row, load_effects, prepare_analysis
-
-DATA = Path(__file__).parents[1] / "data" / "effects" / "effects.csv"
-
-
-@pytest.fixture(scope="module")
-def table():
-    return load_effects(DATA)
-
-
-@pytest.fixture(scope="module")
-def findings(table):
-    return check(table)
-
+from reviewlib.effects import check, convert_row, prepare_analysis
 
 def row(table, effect_id):
     return next(r for r in table.rows if r.effect_id == effect_id)
