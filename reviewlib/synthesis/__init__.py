@@ -15,6 +15,11 @@ Views
     :func:`ecosystem_figure`   the four-stage pipeline with its feedback loops
     :func:`evidence_counts`, :func:`evidence_heatmap`, :func:`study_matrix_figure`,
     :func:`drivers_per_study`  the evidence map (studies x drivers x regions)
+Claims and their support (modules :mod:`~reviewlib.synthesis.support`,
+:mod:`~reviewlib.synthesis.marks`, :mod:`~reviewlib.synthesis.claims`)
+    citation_support   the review's verdict on every cited work (in scope, unclear, ...)
+    marker_html        the dagger a citation of an out-of-scope work carries
+    claims_ledger, banner   each claim of the book with its sources counted by verdict
 Quantitative context (module :mod:`reviewlib.synthesis.quantitative`)
     study_effect_status, findings_frame, conversion_frame, compare_subsamples,
     side_by_side   arrangements of what reviewlib.effects and reviewlib.meta compute
@@ -27,7 +32,7 @@ from reviewlib.synthesis.ecosystem import ecosystem_figure
 from reviewlib.synthesis.evidence import (driver_coverage, driver_matrix, drivers_per_study,
                                           evidence_counts, evidence_heatmap, load_studies,
                                           study_labels, study_matrix_figure)
-from reviewlib.synthesis import labels
+from reviewlib.synthesis import claims, labels, marks, support
 from reviewlib.synthesis.inventory import data_inventory
 from reviewlib.synthesis.labels import plain
 from reviewlib.synthesis.paths import project_root
@@ -41,7 +46,7 @@ __all__ = [
     "ecosystem_figure",
     "driver_coverage", "driver_matrix", "drivers_per_study", "evidence_counts", "evidence_heatmap",
     "load_studies", "study_labels", "study_matrix_figure",
-    "data_inventory", "labels", "plain", "project_root",
+    "data_inventory", "claims", "labels", "marks", "support", "plain", "project_root",
     "HTMLTable", "escape_cell", "figure_image", "html_table",
     "DRIVER_LABELS", "DRIVERS", "REVIEW_DIR", "REVIEW_TABLES", "TableSpec",
     "load_review_table",

@@ -12,7 +12,7 @@ strings; any problem raises :class:`~reviewlib.errors.InputError` with file, lin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -112,14 +112,36 @@ def _spec(name: str) -> TableSpec:
                          f"{', '.join(REVIEW_TABLES)}") from None
 
 
-def load_bib(root: str | Path | None = None) -> dict[str, BibEntry]:
+def load_bib(root: str | Path | None = None, *, support: bool = True) -> dict[str, BibEntry]:
     """Read ``references.bib`` of the project at or above ``root`` (default: the cwd).
+
+    Parameters
+    ----------
+    root : str or pathlib.Path, optional
+        The project folder or any folder below it.
+    support : bool
+        Attach to each entry the review's verdict on the work
+        (:func:`~reviewlib.synthesis.support.citation_support`, read from ``screening/``),
+        so that tables mark citations of works found out of scope or unclear. This reads
+        and checks the screening folder; pass ``False`` when only labels are needed.
+
+    Raises
+    ------
+    InputError
+        When the bibliography, or (with ``support``) the screening folder, has problems.
 
     Examples
     --------
     >>> bib = load_bib()          # doctest: +SKIP
     """
-    return read_bib(project_root(root) / "references.bib")
+    base = project_root(root)
+    entries = read_bib(base / "references.bib")
+    if not support:
+        return entries
+    from reviewlib.synthesis.support import citation_support
+
+    verdicts = citation_support(base)
+    return {k: replace(e, support=verdicts.get(k)) for k, e in entries.items()}
 
 
 def load_review_table(name: str, root: str | Path | None = None, *,
