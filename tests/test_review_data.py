@@ -49,6 +49,11 @@ def _csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
+def _team(folder, stage: str) -> pd.DataFrame:
+    """The team's file at ``stage`` with its decisions (derived when the file is coded)."""
+    return next(d for d in folder.decisions if d.stage == stage and d.reviewer == "team").frame
+
+
 @pytest.fixture(scope="module")
 def sources() -> pd.DataFrame:
     return _csv(SCREENING / "sources.csv")
@@ -140,8 +145,8 @@ def test_journal_article_and_preprint_stay_two_reports(folder):
 # ----------------------------------------------------------------------------- decisions
 def test_every_decision_names_a_kept_record(folder):
     kept = set(folder.records["id"])
-    ta = _csv(SCREENING / "title_abstract" / "team.csv")
-    ft = _csv(SCREENING / "full_text" / "team.csv")
+    ta = _team(folder, "title_abstract")
+    ft = _team(folder, "full_text")
     assert set(ta["record_id"]) <= kept
     assert set(ft["record_id"]) <= kept
     # every citation record got a title check; the four supplied reports went to full text
@@ -153,7 +158,7 @@ def test_every_decision_names_a_kept_record(folder):
 
 
 def test_only_supplied_reports_were_retrieved(folder):
-    ft = _csv(SCREENING / "full_text" / "team.csv")
+    ft = _team(folder, "full_text")
     retrieved = set(ft.loc[ft["retrieved"] == "yes", "record_id"])
     assert retrieved == {"fitriani2023social", "suryawijaya2023tailoringa",
                          "suryawijaya2023tailoringb", "fathiyandexploration"}
@@ -169,8 +174,8 @@ def test_journal_article_and_preprint_share_one_study_id(studies):
                                               "suryawijaya2023tailoringb"}
 
 
-def test_audit_covers_every_previous_study_once(exports):
-    audit = _csv(SCREENING / "previous_audit.csv")
+def test_audit_covers_every_previous_study_once(exports, folder):
+    audit = folder.audit
     assert sorted(audit["record_id"]) == sorted(exports["previous"]["id"])
     # the records plainly outside the review's field are out of scope
     off = set(audit.loc[audit["reason"] == "off_topic", "record_id"])
@@ -198,8 +203,8 @@ def test_studies_use_only_the_allowed_codes(studies):
     assert studies.loc[studies["n"] != "", "n"].str.fullmatch(r"\d+").all()
 
 
-def test_previous_studies_carry_their_audit_verdict(studies):
-    audit = _csv(SCREENING / "previous_audit.csv").set_index("record_id")["verdict"]
+def test_previous_studies_carry_their_audit_verdict(studies, folder):
+    audit = folder.audit.set_index("record_id")["verdict"]
     prev = studies[studies["source"] == "previous"].set_index("study_id")
     assert len(prev) == 60
     assert (prev["audit"] == audit.reindex(prev.index)).all()

@@ -309,3 +309,47 @@ def check_eligibility(root: str | os.PathLike = ".") -> list[Problem]:
             for code, msg in value_problems(values, criteria):
                 problems.append(Problem(str(path), line, table.column(code), msg))
     return problems
+
+
+def criteria_summary(frame, criteria: list[Criterion]):
+    """How a coded file's records were judged on each criterion.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A coded decision file or audit as loaded (one column per criterion and the deciding
+        ``criterion``), e.g. ``folder.audit``.
+    criteria : list of Criterion
+        The protocol's criteria, in order (``folder.criteria``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per criterion, in protocol order: ``criterion``, ``label``, ``yes``, ``no``,
+        ``unclear``, ``not_coded`` (left empty after an earlier ``no``) and ``decisive``
+        (records whose outcome this criterion decided). Empty when the frame is not coded.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cs = [Criterion("asia", "Asian setting", "", "not_asia", "asia_unclear", 2),
+    ...       Criterion("drivers", "A driver", "", "no_driver", "", 3)]
+    >>> f = pd.DataFrame({"asia": ["yes", "unclear", "no"], "drivers": ["no", "no", ""],
+    ...                   "criterion": ["drivers", "drivers", "asia"]})
+    >>> criteria_summary(f, cs).values.tolist()
+    [['asia', 'Asian setting', 1, 1, 1, 0, 1], ['drivers', 'A driver', 0, 2, 0, 1, 2]]
+    """
+    import pandas as pd
+
+    cols = ["criterion", "label", "yes", "no", "unclear", "not_coded", "decisive"]
+    if frame is None or "criterion" not in frame.columns:
+        return pd.DataFrame(columns=cols)
+    if "valid" in frame.columns:
+        frame = frame[frame["valid"]]
+    out = []
+    for c in criteria:
+        v = frame[c.code]
+        out.append((c.code, c.label, int((v == "yes").sum()), int((v == "no").sum()),
+                    int((v == "unclear").sum()), int((v == "").sum()),
+                    int((frame["criterion"] == c.code).sum())))
+    return pd.DataFrame(out, columns=cols)
