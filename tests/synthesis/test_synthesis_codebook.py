@@ -122,3 +122,22 @@ def test_a_review_without_a_codebook_gets_the_packaged_default(project):
     assert load_codebook(project).path == str(DEFAULT_CODEBOOK)
     assert list(driver_matrix(load_studies(project)).columns) == list(DRIVERS)
     assert check_codebook(project) == []
+
+
+def test_the_codebook_rewords_packaged_labels_and_describes_files(project):
+    from reviewlib.synthesis import labels
+
+    with open(project / "extraction" / "review" / "codebook.csv", "a", encoding="utf-8") as fh:
+        fh.write("verdict,unclear,not settled by the record,,\n"
+                 "data_file,extraction/review/*.csv,tables copied from the review,,\n"
+                 "prisma_box,new_box,a box of our own,,\n")
+    book = load_codebook(project)
+    verdicts = labels.wording("verdict", book)
+    assert verdicts["unclear"] == "not settled by the record"
+    assert verdicts["out_of_scope"] == labels.VERDICTS["out_of_scope"]     # packaged
+    assert labels.wording("prisma_box", book)["new_box"] == "a box of our own"
+    # the review's own description wins over the packaged pattern
+    assert labels.describe_file("extraction/review/risks.csv", book) == \
+        "tables copied from the review"
+    assert labels.describe_file("extraction/review/risks.csv") == \
+        labels.DATA_FILES["extraction/review/*.csv"]
