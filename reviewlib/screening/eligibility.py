@@ -64,6 +64,9 @@ OUTCOMES = {
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
+NOT_RETRIEVED = ("a report that was not retrieved cannot be assessed: leave its criteria "
+                 "empty")
+
 
 @dataclass(frozen=True)
 class Criterion:
@@ -305,6 +308,10 @@ def check_eligibility(root: str | os.PathLike = ".") -> list[Problem]:
         for row, line in zip(table.rows, table.lines):
             values = {c.code: normalise(row.get(c.code) or "") for c in criteria}
             if "retrieved" in header and (row.get("retrieved") or "").strip() == "no":
+                coded = [c for c, v in values.items() if v]
+                if coded:
+                    problems.append(Problem(str(path), line, table.column(coded[0]),
+                                            NOT_RETRIEVED))
                 continue
             for code, msg in value_problems(values, criteria):
                 problems.append(Problem(str(path), line, table.column(code), msg))

@@ -131,8 +131,7 @@ def _derive(folder: ScreeningFolder, table: Table, frame: pd.DataFrame, stage: s
         elif stage == L.FULL_TEXT and r["retrieved"] == "no":
             coded = [c for c in codes if values[c]]
             if coded:
-                _err(folder, path, r["line"], "a report that was not retrieved cannot be "
-                     "assessed: leave its criteria empty", col(coded[0]))
+                _err(folder, path, r["line"], E.NOT_RETRIEVED, col(coded[0]))
                 wrong = True
             decided.append("")
             reasons.append("")

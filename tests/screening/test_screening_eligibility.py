@@ -172,6 +172,11 @@ def test_check_eligibility_needs_no_deduplication(coded):
         "review/criteria.csv:5:4: reason_no 'wrong_period' is not a code of reasons.csv",
         "review/previous_audit.csv:1: coded file without column(s) period",
         "review/title_abstract/cara.csv:1: coded file without column(s) period"]
+    write("review/full_text/budi.csv",
+          "record_id,retrieved,topic,population,design,period,study_id,note\n"
+          "S06,no,yes,,,,,\n")
+    assert "review/full_text/budi.csv:2:3: a report that was not retrieved cannot be " \
+           "assessed: leave its criteria empty" in map(str, check_eligibility(coded))
     Path("review/criteria.csv").unlink()     # without criteria nothing is coded
     assert check_eligibility(coded) == []
 
