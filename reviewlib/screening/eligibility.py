@@ -14,7 +14,8 @@ criterion, in protocol order, holding the reviewer's judgement of that record:
 ``yes``      the record meets the criterion
 ``no``       the record fails it
 ``unclear``  the record does not show whether it meets it
-(empty)      allowed only after a criterion coded ``no``: the record already fails
+(empty)      allowed only after a criterion coded ``no``: the record already fails (at full
+             text, a retrieved report with every criterion empty is not assessed yet)
 
 reviewlib derives the outcome and its reason, so that a note and its verdict cannot
 disagree (:func:`judge`):
@@ -313,6 +314,8 @@ def check_eligibility(root: str | os.PathLike = ".") -> list[Problem]:
                     problems.append(Problem(str(path), line, table.column(coded[0]),
                                             NOT_RETRIEVED))
                 continue
+            if "retrieved" in header and not any(values.values()):
+                continue   # retrieved, not assessed yet
             for code, msg in value_problems(values, criteria):
                 problems.append(Problem(str(path), line, table.column(code), msg))
     return problems

@@ -138,11 +138,15 @@ def _derive(folder: ScreeningFolder, table: Table, frame: pd.DataFrame, stage: s
             by.append("")
             bad.append(wrong)
             continue
+        elif stage == L.FULL_TEXT and not any(values.values()):
+            pass   # retrieved, not assessed yet: pending, as an empty decision
         else:
             for code, msg in E.value_problems(values, folder.criteria):
                 _err(folder, path, r["line"], msg, col(code))
                 wrong = True
         j = E.judge(values, folder.criteria)
+        if stage == L.FULL_TEXT and not any(values.values()):
+            j = E.Judgement(E.UNCLEAR, "", "")
         decided.append("" if wrong else j.decision(stage))
         reasons.append("" if wrong or j.outcome == E.MEETS or
                        (stage != L.AUDIT and j.outcome == E.UNCLEAR) else j.reason)

@@ -104,7 +104,7 @@ def test_coded_full_text(coded):
     write("review/full_text/ana.csv",
           "record_id,retrieved,topic,population,design,study_id,note\n"
           "S01,yes,yes,yes,yes,fitriani2023,\n"
-          "S02,yes,yes,yes,yes,suryawijaya2023,journal version\n"
+          "S02,yes,,,,suryawijaya2023,journal version; not assessed yet\n"
           "W02,yes,yes,yes,yes,suryawijaya2023,preprint of the same study\n"
           "S05,yes,yes,unclear,yes,hung2022,firm size still unclear\n"
           "S06,no,,,,,paywalled\n"
@@ -119,6 +119,7 @@ def test_coded_full_text(coded):
     assert ft.loc["S06", "status"] == "not_retrieved"
     # unclear at full text leaves the assessment pending
     assert ft.loc["S05", "status"] == "pending"
+    assert ft.loc["S02", "status"] == "pending"      # retrieved, no criterion coded yet
 
 
 def test_bad_codes_are_reported_at_their_cell(coded):
