@@ -46,9 +46,6 @@ CODED_COLUMNS: dict[str, tuple[str, bool]] = {
     "design": ("design", False),
 }
 
-#: Dimensions every codebook must declare (the synthesis chapters need them).
-REQUIRED_DIMENSIONS = ("driver",)
-
 
 @dataclass
 class Codebook:
@@ -99,7 +96,8 @@ def read_codebook(path: str | os.PathLike) -> tuple[Codebook, list[Problem]]:
 
     Checks: the header; non-empty dimension, code and label; ``order`` an integer (or
     empty); no code twice in one dimension; no ``;`` in a code (it separates codes in a
-    cell); the required dimensions (:data:`REQUIRED_DIMENSIONS`) present.
+    cell). A codebook with a header and no rows is valid: a new review declares no codes
+    yet, and a coded cell that is filled is then an error.
     """
     path_s = os.fspath(path)
     table = read_table(path_s, expected=CODEBOOK_HEADER)
@@ -147,10 +145,6 @@ def read_codebook(path: str | os.PathLike) -> tuple[Codebook, list[Problem]]:
                                             cells["description"]))
     for dim, items in rows.items():
         book.entries[dim] = [(c, lab, d) for _, _, c, lab, d in sorted(items)]
-    for dim in REQUIRED_DIMENSIONS:
-        if dim not in book.entries:
-            problems.append(Problem(path_s, None, None,
-                                    f"no codes of dimension {dim!r}: the synthesis needs them"))
     return book, problems
 
 

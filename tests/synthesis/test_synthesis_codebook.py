@@ -109,8 +109,7 @@ def test_codebook_problems_are_located(project):
         f"{book}:3:2: code 'China' of dimension 'region' already declared on line 2",
         f"{book}:4:2: code 'a;b' contains ';', which separates codes in a cell",
         f"{book}:4:5: order 'x' is not a whole number",
-        f"{book}:5:3: 'label' is empty",
-        f"{book}: no codes of dimension 'driver': the synthesis needs them"]
+        f"{book}:5:3: 'label' is empty"]
     with pytest.raises(InputError):
         load_codebook(project)
 
@@ -141,3 +140,16 @@ def test_the_codebook_rewords_packaged_labels_and_describes_files(project):
         "tables copied from the review"
     assert labels.describe_file("extraction/review/risks.csv") == \
         labels.DATA_FILES["extraction/review/*.csv"]
+
+
+def test_an_empty_codebook_is_valid_and_every_filled_coded_cell_is_then_an_error(project):
+    (project / "extraction" / "review" / "codebook.csv").write_text(
+        "dimension,code,label,description,order\n", encoding="utf-8")
+    assert load_codebook(project).codes("driver") == ()
+    studies = project / "extraction" / "studies.csv"
+    studies.write_text("study_id,reports,region,drivers\ns1,,,\n", encoding="utf-8")
+    assert driver_coverage(load_studies(project)).empty
+    studies.write_text("study_id,reports,region,drivers\ns1,,China,\n", encoding="utf-8")
+    assert [str(p) for p in check_codebook(project)] == [
+        f"{studies}:2:3: 'China' is not a region code of "
+        f"{project / 'extraction' / 'review' / 'codebook.csv'} (none declared)"]
