@@ -319,6 +319,12 @@ def study_matrix_figure(studies: pd.DataFrame, *, label: str = "study_id",
     matplotlib.figure.Figure
     """
     drivers, driver_labels = _drivers(studies)  # the codebook's drivers
+    if not drivers or studies.empty:
+        fig, ax = plt.subplots(figsize=(6, 1.2))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no driver codes in the codebook" if not drivers else "no studies",
+                ha="center", va="center")
+        return fig
     frame = studies.assign(_region=studies["region"].replace("", UNKNOWN_REGION))
     frame.attrs["codebook"] = codebook_of(studies)
     order = frame["_region"].value_counts()
