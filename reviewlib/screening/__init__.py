@@ -12,9 +12,12 @@ The stages, in the order they run:
 ``agreement``               raw agreement and Cohen's kappa with 95% CI per pair -> DataFrame
 ``progress``                screened / remaining / conflicts per stage and reviewer -> DataFrame
 ``previous_audit_status``   the previous version's reports with their re-check verdicts
+``check_eligibility``       problems of ``criteria.csv`` and of the coded files, fast
+``criteria_summary``        yes / no / unclear per criterion of a coded file -> DataFrame
 
 The folder layout is described in :mod:`reviewlib.screening.layout`, the decision rules in
-:mod:`reviewlib.screening.decisions`.
+:mod:`reviewlib.screening.decisions`, decisions derived from coded eligibility criteria in
+:mod:`reviewlib.screening.eligibility`.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from reviewlib.screening.decisions import (
     previous_audit_status,
     title_abstract_status,
 )
+from reviewlib.screening.eligibility import Criterion, check_eligibility, criteria_summary
 from reviewlib.screening.kappa import KappaResult, cohens_kappa, contingency
 from reviewlib.screening.load import DecisionFile, ScreeningFolder, load_folder
 
@@ -73,7 +77,8 @@ def load_checked(root: str | os.PathLike = "screening") -> ScreeningFolder:
 
 
 __all__ = [
-    "DecisionFile", "KappaResult", "ScreeningFolder", "agreement", "check_folder",
+    "Criterion", "DecisionFile", "KappaResult", "ScreeningFolder", "agreement",
+    "check_eligibility", "check_folder", "criteria_summary",
     "cohens_kappa", "conflicts", "contingency", "cross_stage_problems", "full_text_status",
     "load_checked", "load_folder", "previous_audit_status", "progress",
     "title_abstract_status",

@@ -33,7 +33,9 @@ class DecisionFile:
         The path as shown in messages (folder as given + relative path).
     frame : pandas.DataFrame
         The rows as strings, columns of the layout plus ``line`` (1-based physical line).
-        Rows whose ``record_id`` is unusable (empty, unknown, merged, repeated) are kept
+        A coded file (see :mod:`reviewlib.screening.eligibility`) also has one column per
+        criterion and ``criterion`` (the one that decided); its ``decision`` and ``reason``
+        are derived from them. Rows whose ``record_id`` is unusable (empty, unknown, merged, repeated) are kept
         here but flagged ``valid=False``.
     """
 
@@ -75,6 +77,9 @@ class ScreeningFolder:
         Title/abstract and full-text files, reviewers and consensus.
     audit : pandas.DataFrame or None
         ``previous_audit.csv`` when present.
+    criteria : list of Criterion
+        The protocol's eligibility criteria from ``criteria.csv``, in order (empty when the
+        folder has none); see :mod:`reviewlib.screening.eligibility`.
     notes, problems : list of Problem
         Accepted quirks, and every error found.
     """
@@ -89,6 +94,7 @@ class ScreeningFolder:
     decisions: list[DecisionFile] = field(default_factory=list)
     audit: pd.DataFrame | None = None
     audit_path: str = ""
+    criteria: list = field(default_factory=list)
     kept_ids: set[str] = field(default_factory=set)
     merged: dict[str, str] = field(default_factory=dict)
     previous_ids: set[str] = field(default_factory=set)

@@ -11,6 +11,12 @@ folder anywhere gives the same results::
     full_text/<reviewer>.csv        record_id,retrieved,decision,reason,study_id,note
     title_abstract/consensus.csv, full_text/consensus.csv              (optional, reserved)
     previous_audit.csv    record_id,verdict,reason,note                (optional)
+    criteria.csv          criterion,label,description,reason_no,reason_unclear (optional)
+
+With ``criteria.csv``, a decision file or the audit may be *coded* instead: its
+``decision``/``verdict`` and ``reason`` columns give way to one column per criterion, in
+protocol order (``record_id,period,asia,...,note``; full text keeps ``retrieved`` and
+``study_id``), and the decision is derived (:mod:`reviewlib.screening.eligibility`).
 
 Source types and the PRISMA 2020 column they feed (Page et al. 2021, figure 1):
 

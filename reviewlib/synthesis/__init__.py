@@ -6,6 +6,8 @@ Data
     :func:`load_review_table`  the review's own tables in ``extraction/review/`` (validated)
     :func:`load_studies`       ``extraction/studies.csv`` (validated)
     :func:`load_bib`           the entries of ``references.bib``
+    :func:`load_codebook`      the codebook: codes and labels of every coded dimension
+    :func:`check_codebook`     every coded cell of the data against the codebook
     :func:`check_data_citations`  every citation key in the data exists in the bibliography
     :func:`data_inventory`     the data files, for the data-availability appendix
 Views
@@ -28,8 +30,10 @@ Quantitative context (module :mod:`reviewlib.synthesis.quantitative`)
 from reviewlib.synthesis.bib import BibEntry, read_bib
 from reviewlib.synthesis.citations import (CITATION_COLUMNS, check_data_citations,
                                            split_keys, table_citation_problems)
+from reviewlib.synthesis.codebook import (CODEBOOK_FILE, Codebook, check_codebook,
+                                          load_codebook)
 from reviewlib.synthesis.ecosystem import ecosystem_figure
-from reviewlib.synthesis.evidence import (driver_coverage, driver_matrix, drivers_per_study,
+from reviewlib.synthesis.evidence import (codebook_of, driver_coverage, driver_matrix, drivers_per_study,
                                           evidence_counts, evidence_heatmap, load_studies,
                                           study_labels, study_matrix_figure)
 from reviewlib.synthesis import claims, labels, marks, support
@@ -43,6 +47,7 @@ from reviewlib.synthesis.review import (DRIVER_LABELS, DRIVERS, REVIEW_DIR, REVI
 __all__ = [
     "BibEntry", "read_bib", "load_bib",
     "CITATION_COLUMNS", "check_data_citations", "split_keys", "table_citation_problems",
+    "CODEBOOK_FILE", "Codebook", "check_codebook", "codebook_of", "load_codebook",
     "ecosystem_figure",
     "driver_coverage", "driver_matrix", "drivers_per_study", "evidence_counts", "evidence_heatmap",
     "load_studies", "study_labels", "study_matrix_figure",
