@@ -23,6 +23,8 @@ from reviewlib.screening import (
     progress,
 )
 from reviewlib.screening import layout as L
+from reviewlib.screening import title_abstract_status
+from reviewlib.screening.rounds import latest_round, record_rounds
 
 
 
@@ -69,6 +71,7 @@ def _status(args) -> int:
         "note": agr["note"]})
     print("Agreement (Cohen's kappa; SE of Fleiss, Cohen & Everitt 1969)")
     print(shown.to_string(index=False) if len(shown) else "  no decisions yet")
+    _print_rounds(folder)
     audit = previous_audit_status(folder)
     if len(audit):
         counts = audit["verdict"].replace("", "not audited").value_counts()
@@ -83,6 +86,29 @@ def _status(args) -> int:
                   f"{folder.path(stage, L.CONSENSUS + '.csv')}")
             print(c.drop(columns=["stage", "resolved", "consensus"]).to_string(index=False))
     return 0
+
+
+def _print_rounds(folder) -> None:
+    """The latest search round's new records and where they stand (only for an update)."""
+    latest = latest_round(folder)
+    if latest < 2:
+        return
+    rounds = record_rounds(folder)
+    new = rounds[rounds["new"]]
+    ta = title_abstract_status(folder)
+    final = dict(zip(ta["record_id"], ta["final"]))
+    print()
+    again = sum(not n and str(latest) in r.split(";")
+                for n, r in zip(rounds["new"], rounds["rounds"]))
+    print(f"Search round {latest} (latest): {len(new)} new record(s); {again} record(s) of "
+          "earlier rounds found again (their decisions stand)")
+    if len(new):
+        shown = pd.DataFrame({
+            "record_id": new["record_id"], "column": new["column"],
+            "title/abstract": [("removed before screening" if r in folder.removed_ids
+                                else final.get(r) or "not screened yet")
+                               for r in new["record_id"]]})
+        print(shown.to_string(index=False))
 
 
 def _conflicts(args) -> int:

@@ -12,6 +12,11 @@ The stages, in the order they run:
 ``agreement``               raw agreement and Cohen's kappa with 95% CI per pair -> DataFrame
 ``progress``                screened / remaining / conflicts per stage and reviewer -> DataFrame
 ``previous_audit_status``   the previous version's reports with their re-check verdicts
+``record_rounds``           the search round of every record; the latest round's are new
+
+``check_rounds`` and ``check_removed`` return the problems of the ``round`` column of
+sources.csv and of ``removed.csv`` alone (:mod:`reviewlib.screening.rounds`,
+:mod:`reviewlib.screening.removed`).
 
 The folder layout is described in :mod:`reviewlib.screening.layout`, the decision rules in
 :mod:`reviewlib.screening.decisions`.
@@ -32,6 +37,8 @@ from reviewlib.screening.decisions import (
 )
 from reviewlib.screening.kappa import KappaResult, cohens_kappa, contingency
 from reviewlib.screening.load import DecisionFile, ScreeningFolder, load_folder
+from reviewlib.screening.removed import check_removed
+from reviewlib.screening.rounds import check_rounds, latest_round, record_rounds
 
 
 def check_folder(root: str | os.PathLike = "screening") -> tuple[ScreeningFolder, list[Problem]]:
@@ -74,6 +81,7 @@ def load_checked(root: str | os.PathLike = "screening") -> ScreeningFolder:
 
 __all__ = [
     "DecisionFile", "KappaResult", "ScreeningFolder", "agreement", "check_folder",
+    "check_removed", "check_rounds", "latest_round", "record_rounds",
     "cohens_kappa", "conflicts", "contingency", "cross_stage_problems", "full_text_status",
     "load_checked", "load_folder", "previous_audit_status", "progress",
     "title_abstract_status",
