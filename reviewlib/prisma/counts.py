@@ -75,9 +75,10 @@ from reviewlib.screening import (
     title_abstract_status,
 )
 from reviewlib.screening import layout as L
+from reviewlib.screening.rawcount import count_entries
+from reviewlib.screening.sources import _lost_message
 from reviewlib.screening.removed import removed_counts
 from reviewlib.screening.rounds import latest_round, record_rounds
-from reviewlib.prisma.rawcount import count_entries
 
 #: Keys of the PRISMA2020 R template that hold a single count, in template order.
 COUNT_KEYS = [
@@ -360,9 +361,7 @@ def export_problems(folder: ScreeningFolder, sources: set[str] | None = None
         n = count_entries(folder.path(r.file))
         if n is not None and n != read[r.source_id]:
             out.append(Problem(folder.path(r.file), None, None,
-                               f"the file holds {n} record(s), counted from its text, but "
-                               f"{read[r.source_id]} were read from it: a record the reader "
-                               "could not separate would be missing from the PRISMA counts"))
+                               _lost_message(n, read[r.source_id])))
     return out
 
 

@@ -23,6 +23,7 @@ from reviewlib.io import Table, read_table
 from reviewlib.records import fields as F
 from reviewlib.screening import layout as L
 from reviewlib.screening.folder import ScreeningFolder, _err, _frame, _read
+from reviewlib.screening.rawcount import count_entries
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -167,6 +168,12 @@ def _decided_ids(folder: ScreeningFolder) -> set[str]:
     return ids
 
 
+def _lost_message(counted: int, read: int) -> str:
+    return (f"the file holds {counted} record(s), counted from its text, but {read} were read "
+            "from it: a record the reader could not separate would be missing from the "
+            "PRISMA counts")
+
+
 def _previous_study_ids(folder: ScreeningFolder, rel: str, n: int) -> list[str] | None:
     """study_id column of a CSV/TSV ``previous`` source, if it has one."""
     if Path(rel).suffix.lower() not in (".csv", ".tsv", ".txt"):
@@ -205,6 +212,10 @@ def _load_records(folder: ScreeningFolder, table: Table) -> None:
             folder.problems.extend(probs)
             complete = False
         f = records.frame.copy()
+        counted = count_entries(folder.path(r.file))
+        if counted is not None and counted != len(f):
+            _err(folder, folder.path(r.file), None, _lost_message(counted, len(f)))
+            complete = False
         for c in (F.ID, F.TITLE, F.AUTHOR, F.YEAR):
             if c not in f.columns:
                 f[c] = ""

@@ -1,8 +1,8 @@
 """Count the records of an export file from its text, without the record parsers.
 
-The PRISMA identities compare this count with the number of records the parsers returned,
-so a record a parser silently lost (an entry it could not split, a row it skipped) shows
-up as a mismatch instead of vanishing from the diagram.
+``screen check`` and the PRISMA identities compare this count with the number of records
+the parsers returned, so a record a parser silently lost (an entry it could not split, a
+row it skipped) shows up as a mismatch instead of vanishing from the diagram.
 
 Formats and what is counted:
 
