@@ -293,11 +293,12 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
         ``settings.workers``.
     progress : bool, optional
         Show a progress bar over the stages; default: only when stderr is a terminal.
-    prefer : iterable of str, optional
+    prefer : iterable of str, or mapping of str to int, optional
         Ids to keep as the id of their work whatever the completeness of the other copies
         (e.g. records already screened, so that their decisions keep naming the kept
-        record after a new search round). Empty fields are still filled from the other
-        copies. Ids not in ``frame`` are ignored.
+        record after a new search round). A mapping ranks them: the highest rank of a work
+        is kept (then the most complete, then the smallest id). Empty fields are still
+        filled from the other copies. Ids not in ``frame`` are ignored.
 
     Returns
     -------
@@ -360,8 +361,9 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
     tick("cluster")
     preferred = None
     if prefer is not None:
-        wanted = {str(x) for x in prefer}
-        preferred = np.fromiter((x in wanted for x in ids), dtype=bool, count=len(ids))
+        rank = ({str(k): int(v) for k, v in prefer.items()} if isinstance(prefer, dict)
+                else {str(x): 1 for x in prefer})
+        preferred = np.fromiter((rank.get(x, 0) for x in ids), dtype=np.int64, count=len(ids))
     records, kept = merge(prep, labels, columns, preferred)
     tick("merge")
     bar.close()

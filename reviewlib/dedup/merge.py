@@ -42,9 +42,9 @@ def merge(prep: pd.DataFrame, labels: np.ndarray, columns: list[str],
     columns : list of str
         Input columns to carry into the output, in order (``source`` among them gets the
         ";"-joined sources of the whole work).
-    prefer : numpy.ndarray of bool, optional
-        Rows to keep before any other row of their work (among several preferred rows of
-        one work, the most complete, then the smallest id).
+    prefer : numpy.ndarray of bool or int, optional
+        Rank of each row (0 = no preference): the row of highest rank is kept for its work,
+        then the most complete, then the smallest id.
 
     Returns
     -------

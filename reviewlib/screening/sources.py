@@ -307,9 +307,14 @@ def _deduplicate(folder: ScreeningFolder, identified: pd.DataFrame,
 
     try:
         # records already decided on keep their ids (a new round's richer copy of a work
-        # fills its empty fields but does not take its place)
+        # fills its empty fields but does not take its place); among several decided
+        # copies of one work, the one of the earliest round
+        latest = max(folder.rounds.values(), default=1)
+        round_of = {rid: folder.rounds.get(s, 1)
+                    for rid, s in zip(identified[F.ID], identified["source_id"])}
+        prefer = {rid: 1 + latest - round_of.get(rid, latest) for rid in _decided_ids(folder)}
         result = deduplicate(identified.drop(columns=["source_id", "type", "column"]),
-                             overrides=overrides, prefer=_decided_ids(folder))
+                             overrides=overrides, prefer=prefer)
     except InputError as e:
         folder.problems.extend(e.problems)
         return False

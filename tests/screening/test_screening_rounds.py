@@ -72,18 +72,26 @@ def test_without_the_preference_the_richer_copy_would_take_the_id(updated):
     assert dict(zip(plain.duplicates["id"], plain.duplicates["kept_id"]))["S05"] == "U01"
     kept = deduplicate(records, prefer={"S05"})
     assert dict(zip(kept.duplicates["id"], kept.duplicates["kept_id"]))["U01"] == "S05"
+    # fields still come from the richer copy
+    assert kept.records.set_index("id").loc["S05", "origin"] == "abstract=U01"
+    # ranked preferences: the higher rank wins, whatever the completeness
+    for ranks, winner in (({"S05": 2, "U01": 1}, "S05"), ({"S05": 1, "U01": 2}, "U01")):
+        r = deduplicate(records, prefer=ranks)
+        assert "S05;U01" in set(r.records.loc[r.records["id"] == winner, "merged_ids"])
 
 
 def test_a_decision_on_a_merged_record_follows_its_work(updated):
-    # ana decides on the new copy's id: her row applies to the work S05 is in
+    # ana decides on the new copy's id: her row applies to the work S05 is in, and the
+    # work keeps the id of its round-1 copy, although both copies have decisions now
     replace_in(TA_ANA, "S05,maybe,,", "U01,maybe,,")
     folder, problems = check_folder(updated)
     assert problems == []
     ta = title_abstract_status(folder)
     row = ta[ta["record_id"].isin(["S05", "U01"])]
-    assert len(row) == 1 and row["decisions"].iloc[0] == "ana=maybe; budi=include"
+    assert row["record_id"].tolist() == ["S05"]
+    assert row["decisions"].iloc[0] == "ana=maybe; budi=include"
     ana = next(d for d in folder.decisions if d.path == TA_ANA).frame
-    assert ana.loc[ana["listed_id"] == "U01", "record_id"].iloc[0] == row["record_id"].iloc[0]
+    assert ana.loc[ana["listed_id"] == "U01", "record_id"].iloc[0] == "S05"
 
 
 def test_new_records_of_the_latest_round_are_listed(updated, capsys):
