@@ -14,6 +14,11 @@ The stages, in the order they run:
 ``previous_audit_status``   the previous version's reports with their re-check verdicts
 ``check_eligibility``       problems of ``criteria.csv`` and of the coded files, fast
 ``criteria_summary``        yes / no / unclear per criterion of a coded file -> DataFrame
+``record_rounds``           the search round of every record; the latest round's are new
+
+``check_rounds`` and ``check_removed`` return the problems of the ``round`` column of
+sources.csv and of ``removed.csv`` alone (:mod:`reviewlib.screening.rounds`,
+:mod:`reviewlib.screening.removed`).
 
 The folder layout is described in :mod:`reviewlib.screening.layout`, the decision rules in
 :mod:`reviewlib.screening.decisions`, decisions derived from coded eligibility criteria in
@@ -36,6 +41,8 @@ from reviewlib.screening.decisions import (
 from reviewlib.screening.eligibility import Criterion, check_eligibility, criteria_summary
 from reviewlib.screening.kappa import KappaResult, cohens_kappa, contingency
 from reviewlib.screening.load import DecisionFile, ScreeningFolder, load_folder
+from reviewlib.screening.removed import check_removed
+from reviewlib.screening.rounds import check_rounds, latest_round, record_rounds
 
 
 def check_folder(root: str | os.PathLike = "screening") -> tuple[ScreeningFolder, list[Problem]]:
@@ -78,7 +85,8 @@ def load_checked(root: str | os.PathLike = "screening") -> ScreeningFolder:
 
 __all__ = [
     "Criterion", "DecisionFile", "KappaResult", "ScreeningFolder", "agreement",
-    "check_eligibility", "check_folder", "criteria_summary",
+    "check_eligibility", "check_folder", "check_removed", "check_rounds", "criteria_summary",
+    "latest_round", "record_rounds",
     "cohens_kappa", "conflicts", "contingency", "cross_stage_problems", "full_text_status",
     "load_checked", "load_folder", "previous_audit_status", "progress",
     "title_abstract_status",

@@ -16,8 +16,9 @@ Rules enforced (each violation is one problem):
   existing and readable; a ``searched_on`` date (YYYY-MM-DD) for databases and registers;
 * ``reasons.csv``: known ``stage``, unique ``code`` within a stage, non-empty ``label``;
 * decision files: allowed values; an exclusion has a reason; a reason is a code of
-  ``reasons.csv`` for that stage; every ``record_id`` is a record kept by deduplication (an id
-  merged into another gets an error naming the kept id); no id twice in one file;
+  ``reasons.csv`` for that stage; every ``record_id`` is a record of a source; a record that
+  deduplication merged into another is decided through the kept record (the row follows its
+  work, ``listed_id`` keeps the id as written); no work twice in one file;
 * full text: ``retrieved`` is yes/no; a report not retrieved has no decision; an included
   report has a ``study_id``; a full-text row is allowed only for a record that passed
   title/abstract screening or that comes only from other methods and was not title-checked
@@ -28,6 +29,8 @@ Rules enforced (each violation is one problem):
   unique lower-case criterion names, reasons that are codes of ``reasons.csv``; a coded file
   has one column per criterion in protocol order, each cell ``yes``, ``no`` or ``unclear``
   (empty only after a ``no``); the derived reason must be a code of the file's stage.
+* ``removed.csv`` and the ``round`` column of ``sources.csv``: see
+  :mod:`reviewlib.screening.removed` and :mod:`reviewlib.screening.rounds`.
 """
 
 from __future__ import annotations
@@ -44,6 +47,8 @@ from reviewlib.records import fields as F
 from reviewlib.screening import eligibility as E
 from reviewlib.screening import layout as L
 from reviewlib.screening.folder import DecisionFile, ScreeningFolder, _err, _frame, _read
+from reviewlib.screening.removed import _load_removed
+from reviewlib.screening.rounds import round_problems
 from reviewlib.screening.sources import _load_reasons, _load_records, _load_sources
 
 log = logging.getLogger("reviewlib")
@@ -78,13 +83,10 @@ def _reviewer_files(folder: ScreeningFolder, stage: str) -> list[str]:
 
 
 def _record_id_problem(folder: ScreeningFolder, rid: str) -> str | None:
-    """Why ``rid`` cannot be decided on (None if it is a kept record)."""
-    if rid in folder.kept_ids:
+    """Why ``rid`` cannot be decided on (None if it is a record of any source: a record
+    that deduplication merged into another is decided through the record kept for it)."""
+    if rid in folder.kept_ids or rid in folder.merged:
         return None
-    if rid in folder.merged:
-        kept = folder.merged[rid]
-        return (f"record {rid!r} was merged into {kept!r} by deduplication; decide on {kept!r} "
-                f"instead (or mark the pair 'different' in {L.OVERRIDES_FILE})")
     if rid in folder.previous_ids:
         return (f"record {rid!r} is a study of the previous version of the review; it is not "
                 f"screened again (re-check it in {L.AUDIT_FILE})")
@@ -173,9 +175,13 @@ def _check_common(folder: ScreeningFolder, table: Table, frame: pd.DataFrame, st
                   reasons: dict[str, str], can_check_ids: bool) -> list[bool]:
     path = str(table.path)
     col = table.column
-    seen: dict[str, int] = {}
+    seen: dict[str, tuple[int, str]] = {}
     valid = []
+    work = []
     for r in frame.itertuples(index=False):
+        # a decision follows its record into the work deduplication put it in
+        kept = folder.merged.get(r.record_id, r.record_id) if can_check_ids else r.record_id
+        work.append(kept)
         if r.ragged:
             valid.append(False)
             continue
@@ -185,10 +191,17 @@ def _check_common(folder: ScreeningFolder, table: Table, frame: pd.DataFrame, st
             good = False
         elif r.record_id in seen:
             _err(folder, path, r.line, f"record {r.record_id!r} already decided on line "
-                 f"{seen[r.record_id]} of this file", col("record_id"))
+                 f"{seen[r.record_id][0]} of this file", col("record_id"))
+            good = False
+        elif kept in seen:
+            line, first = seen[kept]
+            _err(folder, path, r.line, f"record {r.record_id!r} and record {first!r} (line "
+                 f"{line} of this file) are one work after deduplication (kept as {kept!r}); "
+                 f"keep one row, or mark the pair 'different' in {L.OVERRIDES_FILE}",
+                 col("record_id"))
             good = False
         else:
-            seen[r.record_id] = r.line
+            seen[r.record_id] = seen[kept] = (r.line, r.record_id)
             if can_check_ids:
                 why = _record_id_problem(folder, r.record_id)
                 if why:
@@ -200,6 +213,8 @@ def _check_common(folder: ScreeningFolder, table: Table, frame: pd.DataFrame, st
             _err(folder, path, r.line, f"{what}{r.reason!r} is not a {stage} code of "
                  f"{L.REASONS_FILE} (codes: {known})", where)
         valid.append(good and not getattr(r, "coded_bad", False))
+    frame["listed_id"] = frame["record_id"]
+    frame["record_id"] = work
     return valid
 
 
@@ -348,6 +363,7 @@ def load_folder(root: str | os.PathLike = "screening") -> ScreeningFolder:
     folder = ScreeningFolder(root=root_s)
     table = _load_sources(folder)
     if table is not None:
+        folder.problems.extend(round_problems(folder))
         _load_records(folder, table)
     if folder.records.empty and "column" not in folder.records.columns:
         folder.records = pd.DataFrame(columns=[F.ID, F.MERGED_IDS, "source_ids", "types",
@@ -365,5 +381,6 @@ def load_folder(root: str | os.PathLike = "screening") -> ScreeningFolder:
     folder.previous_ids = set(folder.previous[F.ID])
     # Record ids can be checked only when every source was read and deduplicated.
     _load_decisions(folder, can_check_ids=folder.records_complete)
+    _load_removed(folder, can_check_ids=folder.records_complete)
     _load_audit(folder)
     return folder
