@@ -167,6 +167,12 @@ def test_check_eligibility_needs_no_deduplication(coded):
     assert [str(p) for p in check_eligibility(coded)] == [
         "review/title_abstract/cara.csv:2:3: criterion 'population': 'maybe' is not one of "
         "yes, no, unclear"]
+    # a workspace (holding screening/) is accepted as well as the screening folder
+    import shutil
+    shutil.copytree("review", "ws/screening")
+    assert [str(p) for p in check_eligibility("ws")] == [
+        "ws/screening/title_abstract/cara.csv:2:3: criterion 'population': 'maybe' is not "
+        "one of yes, no, unclear"]
     with open("review/criteria.csv", "a", encoding="utf-8") as fh:
         fh.write("period,Period,,wrong_period,\n")
     assert [str(p) for p in check_eligibility(coded)] == [
