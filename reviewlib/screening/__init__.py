@@ -14,6 +14,7 @@ The stages, in the order they run:
 ``previous_audit_status``   the previous version's reports with their re-check verdicts
 ``check_eligibility``       problems of ``criteria.csv`` and of the coded files, fast
 ``criteria_summary``        yes / no / unclear per criterion of a coded file -> DataFrame
+``criteria_agreement``      kappa per criterion and reviewer pair, from coded files
 
 The folder layout is described in :mod:`reviewlib.screening.layout`, the decision rules in
 :mod:`reviewlib.screening.decisions`, decisions derived from coded eligibility criteria in
@@ -25,7 +26,7 @@ from __future__ import annotations
 import os
 
 from reviewlib.errors import InputError, Problem
-from reviewlib.screening.agreement import agreement, progress
+from reviewlib.screening.agreement import agreement, criteria_agreement, progress
 from reviewlib.screening.decisions import (
     conflicts,
     cross_stage_problems,
@@ -78,7 +79,7 @@ def load_checked(root: str | os.PathLike = "screening") -> ScreeningFolder:
 
 __all__ = [
     "Criterion", "DecisionFile", "KappaResult", "ScreeningFolder", "agreement",
-    "check_eligibility", "check_folder", "criteria_summary",
+    "check_eligibility", "check_folder", "criteria_agreement", "criteria_summary",
     "cohens_kappa", "conflicts", "contingency", "cross_stage_problems", "full_text_status",
     "load_checked", "load_folder", "previous_audit_status", "progress",
     "title_abstract_status",
