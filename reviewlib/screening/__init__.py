@@ -14,6 +14,7 @@ The stages, in the order they run:
 ``previous_audit_status``   the previous version's reports with their re-check verdicts
 ``check_eligibility``       problems of ``criteria.csv`` and of the coded files, fast
 ``criteria_summary``        yes / no / unclear per criterion of a coded file -> DataFrame
+``criteria_agreement``      kappa per criterion and reviewer pair, from coded files
 ``record_rounds``           the search round of every record; the latest round's are new
 
 ``check_rounds`` and ``check_removed`` return the problems of the ``round`` column of
@@ -30,7 +31,7 @@ from __future__ import annotations
 import os
 
 from reviewlib.errors import InputError, Problem
-from reviewlib.screening.agreement import agreement, progress
+from reviewlib.screening.agreement import agreement, criteria_agreement, progress
 from reviewlib.screening.decisions import (
     conflicts,
     cross_stage_problems,
@@ -85,8 +86,8 @@ def load_checked(root: str | os.PathLike = "screening") -> ScreeningFolder:
 
 __all__ = [
     "Criterion", "DecisionFile", "KappaResult", "ScreeningFolder", "agreement",
-    "check_eligibility", "check_folder", "check_removed", "check_rounds", "criteria_summary",
-    "latest_round", "record_rounds",
+    "check_eligibility", "check_folder", "check_removed", "check_rounds",
+    "criteria_agreement", "criteria_summary", "latest_round", "record_rounds",
     "cohens_kappa", "conflicts", "contingency", "cross_stage_problems", "full_text_status",
     "load_checked", "load_folder", "previous_audit_status", "progress",
     "title_abstract_status",

@@ -283,7 +283,7 @@ def check_eligibility(root: str | os.PathLike = ".") -> list[Problem]:
     from reviewlib.screening import layout as L
 
     base = Path(root)
-    folder = base / "screening" if (base / "screening" / L.SOURCES_FILE).is_file() else base
+    folder = base / "screening" if (base / "screening").is_dir() else base
     codes = None
     reasons = folder / L.REASONS_FILE
     if reasons.is_file():

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from reviewlib.prisma import prisma_counts
-from reviewlib.screening import (check_folder, full_text_status, load_folder,
-                                 previous_audit_status, title_abstract_status)
+from reviewlib.screening import (check_folder, criteria_agreement, criteria_summary,
+                                 full_text_status, load_folder, previous_audit_status,
+                                 title_abstract_status)
 from reviewlib.screening.eligibility import check_eligibility
 
 CRITERIA = ("criterion,label,description,reason_no,reason_unclear\n"
@@ -167,6 +168,12 @@ def test_check_eligibility_needs_no_deduplication(coded):
     assert [str(p) for p in check_eligibility(coded)] == [
         "review/title_abstract/cara.csv:2:3: criterion 'population': 'maybe' is not one of "
         "yes, no, unclear"]
+    # a workspace (holding screening/) is accepted as well as the screening folder
+    import shutil
+    shutil.copytree("review", "ws/screening")
+    assert [str(p) for p in check_eligibility("ws")] == [
+        "ws/screening/title_abstract/cara.csv:2:3: criterion 'population': 'maybe' is not "
+        "one of yes, no, unclear"]
     with open("review/criteria.csv", "a", encoding="utf-8") as fh:
         fh.write("period,Period,,wrong_period,\n")
     assert [str(p) for p in check_eligibility(coded)] == [
@@ -194,3 +201,28 @@ def test_old_and_coded_forms_side_by_side_give_the_same_outcome(review):
           "C03,no,,,title check of a citation record\n")
     after = title_abstract_status(load_folder(review))
     assert after.equals(before)
+
+
+def test_agreement_and_counts_per_criterion(coded):
+    write("review/title_abstract/dewi.csv",
+          "record_id,topic,population,design,note\n"
+          "S01,yes,yes,yes,\nS03,no,,,\nS04,yes,no,,\nS05,yes,yes,yes,\n"
+          "S06,yes,unclear,yes,\n")
+    folder = load_folder(coded)
+    k = criteria_agreement(folder).set_index("criterion")
+    assert (k["reviewer_a"] + "/" + k["reviewer_b"]).unique().tolist() == ["cara/dewi"]
+    # topic: 5 shared records, all agree, two categories used -> kappa 1
+    assert k.loc["topic", "n"] == 5 and k.loc["topic", "kappa"] == pytest.approx(1.0)
+    # population: S03 empty for both; cara y,n,u,u and dewi y,n,y,u on S01,S04,S05,S06:
+    # p_o = 3/4, p_e = (1*2 + 1*1 + 2*1) / 16 = 5/16, kappa = (3/4 - 5/16) / (11/16) = 7/11
+    assert k.loc["population", "n"] == 4
+    assert k.loc["population", "agreement"] == pytest.approx(0.75)
+    assert k.loc["population", "kappa"] == pytest.approx(7 / 11)
+    # design: S04 is coded by cara only (dewi stopped at the no on population)
+    assert k.loc["design", "n"] == 3
+    assert k.loc["design", "agreement"] == pytest.approx(2 / 3)
+    # cara on population: S01 yes, S04 no, S05 and S06 unclear, S03 not coded; it decides
+    # S04 (no) and S05 (first unclear), not S06, where the later no on design decides
+    s = criteria_summary(folder.files("title_abstract")[2].frame, folder.criteria)
+    assert s.set_index("criterion").loc["population", ["yes", "no", "unclear", "not_coded",
+                                                       "decisive"]].tolist() == [1, 1, 2, 1, 2]
