@@ -218,17 +218,15 @@ class MultilevelResult:
     outer: np.ndarray = field(repr=False)
     inner: np.ndarray = field(repr=False)
 
-    def covariance_blocks(self, cluster_codes: np.ndarray) -> list[np.ndarray]:
-        """The fitted marginal covariance restricted to each cluster of ``cluster_codes``
-        (integer codes, one per effect); clusters in code order."""
+    def covariance_blocks(self, rows: list[np.ndarray]) -> list[np.ndarray]:
+        """The fitted marginal covariance of the effects in each array of ``rows``."""
         out_code = pd.factorize(self.outer)[0]
         in_code = pd.factorize(pd.Series(list(zip(self.outer, self.inner))))[0]
         s1, s2 = self.sigma2
         blocks = []
-        for c in range(int(cluster_codes.max()) + 1):
-            r = np.flatnonzero(cluster_codes == c)
-            V = s1 * (out_code[r, None] == out_code[None, r]) + s2 * (in_code[r, None] == in_code[None, r])
-            V = V.astype(float)
+        for r in rows:
+            V = (s1 * (out_code[r, None] == out_code[None, r])
+                 + s2 * (in_code[r, None] == in_code[None, r])).astype(float)
             V[np.arange(r.size), np.arange(r.size)] += self.vi[r]
             blocks.append(V)
         return blocks

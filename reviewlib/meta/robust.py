@@ -165,8 +165,8 @@ def robust(fit, cluster, level: float | None = None, cluster_name: str | None = 
     name = cluster_name or "cluster"
     lv = core.check_level(fit.level if level is None else level)
     codes = pd.factorize(cluster_labels(name, cluster, fit.k))[0]
-    n = int(codes.max()) + 1
-    rows = [np.flatnonzero(codes == c) for c in range(n)]
+    order = np.argsort(codes, kind="stable")
+    rows = np.split(order, np.flatnonzero(np.diff(codes[order])) + 1)
     if isinstance(fit, MultilevelResult):
         outer_code = pd.factorize(fit.outer)[0]
         per_outer = pd.Series(codes).groupby(outer_code).nunique()
@@ -175,7 +175,7 @@ def robust(fit, cluster, level: float | None = None, cluster_name: str | None = 
             raise UsageError(f"{fit.outer_name} {bad!r} is split across several clusters of "
                              f"{name}; robust clusters must contain whole {fit.outer_name} "
                              f"clusters of the model (use {fit.outer_name} itself, or coarser)")
-        phi = fit.covariance_blocks(codes)
+        phi = fit.covariance_blocks(rows)
     else:
         d = fit.vi + fit.tau2
         phi = [np.diag(d[r]) for r in rows]
