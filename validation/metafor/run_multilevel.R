@@ -50,9 +50,17 @@ for (s in 1:12) {
 }
 synth <- do.call(rbind, rows)
 
+# boundary: no between-study variance in the generating model, and REML puts the
+# inner-level component on its boundary (metafor returns ~1e-10 for it)
+set.seed(5)
+bnd <- data.frame(study = rep(1:10, each = 4), esid = rep(1:4, 10))
+bnd$vi <- round(runif(40, 0.01, 0.05), 4)
+bnd$yi <- round(0.2 + rnorm(40, 0, sqrt(0.02)) + rnorm(40, 0, sqrt(bnd$vi)), 4)
+
 write_data(kon, "konstantopoulos2011")
 write_data(assink, "assink2016")
 write_data(synth, "multilevel_synthetic")
+write_data(bnd, "multilevel_boundary")
 
 # ---------------------------------------------------------------- fits
 num <- function(x) as.numeric(x)
@@ -99,7 +107,8 @@ res <- list(
   datasets = list(
     one(kon, "district", "school", "konstantopoulos2011", "metafor::dat.konstantopoulos2011"),
     one(assink, "study", "esid", "assink2016", "metafor::dat.assink2016"),
-    one(synth, "study", "sample", "multilevel_synthetic", "seeded three-level simulation (set.seed(20261202))")))
+    one(synth, "study", "sample", "multilevel_synthetic", "seeded three-level simulation (set.seed(20261202))"),
+    one(bnd, "study", "esid", "multilevel_boundary", "seeded simulation with a variance component on its boundary (set.seed(5))")))
 
 write_json(res, file.path(out_dir, "multilevel_reference.json"), digits = NA,
            auto_unbox = TRUE, pretty = TRUE)
