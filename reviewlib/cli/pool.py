@@ -205,7 +205,7 @@ def _from_effects(args):
     return data, info, sel
 
 
-def _pool_dependent_effects(args, sel) -> int:
+def _pool_dependent_effects(args, sel, info) -> int:
     """--effects with --multilevel/--robust: the dependent-effects model of reviewlib.meta."""
     from reviewlib.meta.dependent import pool_dependent
 
@@ -219,17 +219,32 @@ def _pool_dependent_effects(args, sel) -> int:
                              + ", ".join(list(columns) + list(frame.columns)))
         return frame[column].astype(str).tolist()
 
-    outer = inner = cluster = None
+    outer = inner = cluster = names = None
     if getattr(args, "multilevel", None):
         parts = args.multilevel.split("/")
         if len(parts) != 2 or not all(parts):
             raise UsageError(f"--multilevel takes OUTER/INNER, e.g. study/effect; got "
                              f"{args.multilevel!r}")
-        outer, inner = labels(parts[0]), labels(parts[1])
+        outer, inner, names = labels(parts[0]), labels(parts[1]), (parts[0], parts[1])
     if getattr(args, "robust", None):
         cluster = labels(args.robust)
-    pool_dependent(frame["yi"].to_numpy(float), frame["vi"].to_numpy(float), outer=outer,
-                   inner=inner, cluster=cluster, level=args.level)
+    fit, rob = pool_dependent(frame["yi"].to_numpy(float), frame["vi"].to_numpy(float),
+                              outer=outer, inner=inner, cluster=cluster, level=args.level,
+                              method=args.method, names=names,
+                              cluster_name=getattr(args, "robust", None))
+    if args.json:
+        out = fit.to_dict()
+        if rob is not None:
+            out.update(rob.to_dict())
+        out.update(info)
+        print(json.dumps(out, indent=2, allow_nan=False))
+        return 0
+    print(f"source: {info['source']} (scale: {info['scale']})")
+    print(fit.summary())
+    if rob is not None:
+        print("\n" + rob.summary())
+    for note in info.get("notes", []):
+        print(f"\nNote: {note}")
     return 0
 
 
@@ -247,7 +262,7 @@ def run(args) -> int:
             raise UsageError("--effects needs --outcome NAME")
         data, info, sel = _from_effects(args)
         if _effects_mode(args) != "independent":
-            return _pool_dependent_effects(args, sel)
+            return _pool_dependent_effects(args, sel, info)
     res = pool(data["yi"], data["vi"], method=args.method, test="knha" if args.knha else "z",
                level=args.level, labels=data["label"])
     sub = res.subgroup(data["group"]) if args.by is not None else None

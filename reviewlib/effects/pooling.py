@@ -272,9 +272,9 @@ def bounds_note(bounded: list[str], k: int) -> str:
     """The sentence that marks a result whose SEs are partly upper bounds."""
     which = "all" if len(bounded) == k else f"{len(bounded)} of the {k}"
     return (f"the standard errors of {which} effects are upper bounds (p printed as 0.000 or "
-            "with '<'), so the heterogeneity statistics (Q, I^2, tau^2) are uninformative: "
-            "they are computed from SEs that are too large by an unknown amount. Effects: "
-            + ", ".join(bounded))
+            "with '<'), so the heterogeneity statistics (Q, I^2, tau^2 or sigma^2) are "
+            "uninformative: they are computed from SEs that are too large by an unknown "
+            "amount. Effects: " + ", ".join(bounded))
 
 
 @dataclass

@@ -100,11 +100,55 @@ def test_several_rows_of_one_sample_pass_when_the_dependence_is_modelled():
                                               "fit-t4-out-m2-sm"]
 
 
-def test_the_cli_hands_modelled_dependence_to_reviewlib_meta(capsys):
-    code = _pool("--outcome", "digital", "--exposure", "social media", "--sample", "Java",
-                 "outside Java", "--multilevel", "study/effect")
-    err = capsys.readouterr().err
-    assert code == 1 and "three-level model (--multilevel)" in err
+def _multistudy(tmp_path):
+    """Three studies, each with two models fitted to one sample (log odds ratios with SEs)."""
+    from reviewlib.effects import COLUMNS
+    rows = [(s, m, est, se) for s, pairs in
+            (("s1", (("0.41", "0.10"), ("0.35", "0.12"))), ("s2", (("0.10", "0.08"), ("0.18", "0.09"))),
+             ("s3", (("0.62", "0.15"), ("0.50", "0.14"))))
+            for m, (est, se) in zip(("Model I", "Model II"), pairs)]
+    lines = [",".join(COLUMNS)]
+    for s, m, est, se in rows:
+        cells = dict(effect_id=f"{s}-{m[-2:].strip()}", study_id=s, report=s, location="Table 1",
+                     model=m, sample="all", exposure="x", outcome="y", measure="log_odds_ratio",
+                     estimate=est, se=se)
+        lines.append(",".join(cells.get(c, "") for c in COLUMNS))
+    (tmp_path / "effects.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(tmp_path / "effects.csv")
+
+
+@pytest.mark.parametrize("extra", [["--multilevel", "study/effect"],
+                                   ["--multilevel", "study/effect", "--robust", "study"],
+                                   ["--robust", "study"]])
+def test_the_cli_hands_modelled_dependence_to_reviewlib_meta(tmp_path, capsys, extra):
+    """Several rows per sample pass with --multilevel/--robust and go to
+    reviewlib.meta.dependent.pool_dependent: the same numbers as calling it directly, or,
+    in a build without the three-level model and CR2, a clear error (exit 1)."""
+    from reviewlib.meta.dependent import DependentModelUnavailable, pool_dependent
+
+    path = _multistudy(tmp_path)
+    assert main(["pool", "--effects", path, "--outcome", "y"]) == 1      # refused without
+    assert "2 rows of one sample, s1 'all'" in capsys.readouterr().err
+    code = main(["pool", "--effects", path, "--outcome", "y", "--json", *extra])
+    out, err = capsys.readouterr()
+    frame = select_for_pooling(path, outcome="y", mode="multilevel").frame
+    multilevel = "--multilevel" in extra
+    try:
+        fit, rob = pool_dependent(frame["yi"], frame["vi"],
+                                  outer=list(frame["study_id"]) if multilevel else None,
+                                  inner=list(frame["effect_id"]) if multilevel else None,
+                                  cluster=list(frame["study_id"]) if "--robust" in extra else None)
+    except DependentModelUnavailable as e:
+        assert code == 1 and str(e) in err and out == ""
+        return
+    got = json.loads(out)
+    assert code == 0 and got["k"] == 6
+    assert got["estimate"] == pytest.approx(fit.estimate, rel=1e-12)
+    if multilevel:
+        assert got["sigma2"] == pytest.approx(list(fit.sigma2), rel=1e-9, abs=1e-12)
+    if rob is not None:
+        assert got["robust_se"] == pytest.approx(rob.se, rel=1e-12)
+        assert got["robust_df"] == pytest.approx(rob.df, rel=1e-12)
 
 
 def test_outcome_prefix_unique_ambiguous_and_unknown(capsys):
@@ -147,7 +191,7 @@ def test_upper_bound_ses_mark_the_result(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["heterogeneity_informative"] is False
     assert out["se_upper_bound"] == ["fit-t4-java-m1-sm", "fit-t4-out-m1-sm"]
-    assert "heterogeneity statistics (Q, I^2, tau^2) are uninformative" in out["notes"][0]
+    assert "heterogeneity statistics (Q, I^2, tau^2 or sigma^2) are uninformative" in out["notes"][0]
     assert _pool(*args) == 0
     assert "Note: the standard errors of all effects are upper bounds" in capsys.readouterr().out
 
