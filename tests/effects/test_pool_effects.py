@@ -233,3 +233,14 @@ def test_rows_with_check_errors_are_pooled_with_a_warning_or_left_out(capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["effect_ids"] == ["fit-t4-out-m1-cm"]
     assert [e["effect_id"] for e in out["excluded"]] == ["fit-t4-java-m1-cm"]
+
+
+def test_samples_file_option_points_to_the_declarations(tmp_path, capsys):
+    shutil.copy(DATA / "effects.csv", tmp_path / "effects.csv")
+    argv = ["pool", "--effects", str(tmp_path / "effects.csv"), "--outcome", "digital",
+            "--exposure", "social media", "--model", "Model I", "--sample", "Java",
+            "outside Java", "--json"]
+    assert main(argv) == 1
+    assert "'Java' (line 9) has no declared relation to 'outside Java'" in capsys.readouterr().err
+    assert main(argv + ["--samples-file", str(DATA / "samples.csv")]) == 0
+    assert json.loads(capsys.readouterr().out)["k"] == 2
