@@ -72,6 +72,16 @@ class SampleTree:
     Build it with :func:`load_samples` (from a file) or :meth:`from_records`; an empty
     tree (no file) knows no sample, so every pair of different samples of one study is
     ``unknown``.
+
+    Examples
+    --------
+    >>> tree = SampleTree.from_records([
+    ...     dict(study_id="s", sample="all", n="100"),
+    ...     dict(study_id="s", sample="north", parent_sample="all", split="region", n="40"),
+    ...     dict(study_id="s", sample="south", parent_sample="all", split="region", n="60"),
+    ...     dict(study_id="s", sample="women", parent_sample="all", split="sex", n="50")])
+    >>> [tree.relation(("s", "north"), ("s", x)) for x in ("all", "south", "women")]
+    ['nested', 'disjoint', 'overlap']
     """
 
     def __init__(self, samples: list[Sample] | None = None, path: str | Path | None = None):
@@ -152,8 +162,9 @@ def load_samples(path: str | Path) -> SampleTree:
     Examples
     --------
     >>> tree = load_samples("extraction/samples.csv")                   # doctest: +SKIP
-    >>> tree.relation(("fitriani2023social", "Java"), ("fitriani2023social", "full"))
-    'nested'                                                             # doctest: +SKIP
+    >>> tree.relation(("fitriani2023social", "Java"),
+    ...               ("fitriani2023social", "full"))                   # doctest: +SKIP
+    'nested'
     """
     p = Path(path)
     raw = read_table(p, expected=SAMPLE_COLUMNS)
