@@ -293,3 +293,18 @@ def test_dash_coefficients_are_kept_as_printed_with_a_note(effects):
     assert len(blank) == 9
     assert blank["location"].str.startswith("Table 5").all()
     assert blank["note"].str.contains("lone '-'").all()
+
+
+def test_samples_file_declares_every_sample_with_its_printed_size():
+    """extraction/samples.csv is valid, declares every sample of effects.csv, and each
+    declared n is the n printed in the effects rows of that sample."""
+    from reviewlib.effects import load_effects
+    from reviewlib.effects.samples import check_declared, load_samples
+
+    tree = load_samples(EXTRACTION / "samples.csv")
+    table = load_effects(EXTRACTION / "effects.csv")
+    assert check_declared(tree, table) == []
+    for row in table.rows:
+        printed = row.printed("n").value
+        declared = tree.get(row.study_id, row.sample).n
+        assert printed is None or declared is None or printed == declared, row.effect_id

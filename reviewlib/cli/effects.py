@@ -2,12 +2,15 @@
 
 ::
 
-    reviewlib effects check FILE [--json] [--quiet]
+    reviewlib effects check FILE [--samples PATH] [--json] [--quiet]
     reviewlib effects convert FILE [--scale SCALE] [--json]
 
 ``check`` prints one line per finding, ``path:line:column: level: message`` (without the
 column when the finding is about the whole row), then a summary on stderr; it exits 1 when
-any finding is an error, 0 otherwise. ``convert`` prints every row's yi and vi (each on
+any finding is an error, 0 otherwise. It also validates the samples file next to FILE
+(``samples.csv``, or ``--samples PATH``: which sample is a subset of which, see
+:mod:`reviewlib.effects.samples`) and that every sample of FILE is declared in it; each
+problem is an error. ``convert`` prints every row's yi and vi (each on
 its own scale unless ``--scale`` is given) as CSV, or JSON with ``--json``.
 """
 
@@ -19,6 +22,8 @@ import math
 import sys
 
 from reviewlib.effects import SCALES, check, convert_frame, load_effects, summary
+from reviewlib.effects.samples import check_declared, default_samples_path, load_samples
+from reviewlib.errors import InputError
 from reviewlib.io import to_csv_text
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
@@ -37,6 +42,9 @@ def register(subparsers) -> argparse.ArgumentParser:
                     "t vs estimate/SE, p vs test statistic, stars vs p, and how each printed "
                     "number was read. Exit 1 when any finding is an error.")
     p_check.add_argument("file", metavar="FILE", help="effects file (e.g. extraction/effects.csv)")
+    p_check.add_argument("--samples", metavar="PATH",
+                         help="samples file saying which sample is part of which (default: "
+                              "samples.csv next to FILE, when it exists)")
     p_check.add_argument("--json", action="store_true", help="print the findings as JSON")
     p_check.add_argument("--quiet", action="store_true", help="leave out note-level findings")
     p_check.set_defaults(func=run_check)
@@ -57,6 +65,8 @@ def run_check(args: argparse.Namespace) -> int:
     table = load_effects(args.file)
     findings = check(table)
     counts = summary(findings)
+    samples_path, sample_problems = _sample_problems(table, args.samples)
+    counts["error"] += len(sample_problems)
     shown = [f for f in findings if not (args.quiet and f.level == "note")]
     if args.json:
         out = {"path": str(table.path), "rows": len(table), "summary": counts,
@@ -64,6 +74,10 @@ def run_check(args: argparse.Namespace) -> int:
                                  column=f.column, message=f.message,
                                  numbers={k: _json_number(v) for k, v in f.numbers.items()})
                             for f in shown]}
+        if samples_path is not None:
+            out["samples"] = {"path": str(samples_path),
+                              "problems": [dict(path=q.path, line=q.line, column=q.column,
+                                                message=q.message) for q in sample_problems]}
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         if not args.quiet:
@@ -71,9 +85,24 @@ def run_check(args: argparse.Namespace) -> int:
                 print(f"{table.path}:{note.line or 1}: note: {note.message}")
         for f in shown:
             print(f.format(table.path))
+        for q in sample_problems:
+            where, message = str(q)[: -len(q.message) - 2], q.message
+            print(f"{where}: error: {message}")
         print(f"{table.path}: {len(table)} row(s): {counts['error']} error(s), "
               f"{counts['warning']} warning(s), {counts['note']} note(s)", file=sys.stderr)
     return EXIT_PROBLEMS if counts["error"] else EXIT_OK
+
+
+def _sample_problems(table, explicit: str | None):
+    """The samples file used (None when there is none) and every problem with it."""
+    path = default_samples_path(table.path) if explicit is None else explicit
+    if explicit is None and not path.exists():
+        return None, []
+    try:
+        tree = load_samples(path)
+    except InputError as e:
+        return path, list(e.problems)
+    return path, check_declared(tree, table)
 
 
 def run_convert(args: argparse.Namespace) -> int:

@@ -8,9 +8,19 @@ Two ways in (DESIGN.md contract):
     ``path:line:column: message`` and the exit code is 1.
 ``reviewlib pool --effects extraction/effects.csv --outcome NAME [--exposure NAME]
 [--sample NAME ...] [--model NAME] [--exclude-errors] [--by COLUMN] ...``
-    Effects selected and converted by :func:`reviewlib.effects.prepare_analysis`. A row
-    with an error-level finding of :func:`reviewlib.effects.check` is pooled with a warning
-    on stderr, or left out with ``--exclude-errors``.
+    Effects selected, checked and converted by
+    :func:`reviewlib.effects.pooling.select_for_pooling`: NAME of the outcome may be a unique
+    prefix; intercepts are never pooled; a selection that matches nothing lists the
+    outcomes, exposures, samples and models of the file (exit 2). Effects that are not
+    independent -- a sample with its own subsample (declared in ``samples.csv`` next to the
+    effects file, or ``--samples-file``), several rows of one sample, different exposures,
+    different effect-size families -- are refused with exit 1 and a message naming the rows
+    and the ways out (``--model``, ``--sample``, ``--multilevel study/effect``,
+    ``--robust study``; overlapping samples and mixed families are refused in every mode).
+    A row with an error-level finding of :func:`reviewlib.effects.check` is pooled with a
+    warning on stderr, or left out with ``--exclude-errors``. When some SEs are upper bounds
+    (p printed as 0.000), the output says that Q, I^2 and tau^2 are uninformative (JSON:
+    ``se_upper_bound``, ``heterogeneity_informative``, ``notes``).
 
 Without ``--json`` the metafor-like summary is printed; with it, one JSON object whose keys
 include k, method, estimate, se, ci_low, ci_high, tau2, i2, h2, q, q_p, pi_low, pi_high.
@@ -59,6 +69,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--sample", action="extend", nargs="+", metavar="NAME",
                    help="samples to include (with --effects; one or more names)")
     p.add_argument("--model", help="keep rows of this model only, e.g. 'Model I' (with --effects)")
+    p.add_argument("--samples-file", metavar="PATH",
+                   help="which sample is part of which (with --effects; default: samples.csv "
+                        "next to the effects file)")
     p.add_argument("--exclude-errors", action="store_true",
                    help="leave out effects with an error-level finding of 'reviewlib effects "
                         "check' (with --effects; by default they are pooled, with a warning)")
@@ -76,8 +89,20 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="Knapp-Hartung adjustment (t distribution with k-1 df)")
     p.add_argument("--level", type=float, default=95.0, help="confidence level in %% (default 95)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_dependence_options(p)
     p.set_defaults(func=run)
     return p
+
+
+def _add_dependence_options(p: argparse.ArgumentParser) -> None:
+    """--multilevel and --robust, unless the parser has them already."""
+    have = p._option_string_actions  # noqa: SLF001 -- the only way argparse exposes it
+    if "--multilevel" not in have:
+        p.add_argument("--multilevel", metavar="OUTER/INNER",
+                       help="three-level random-effects model, e.g. study/effect")
+    if "--robust" not in have:
+        p.add_argument("--robust", metavar="CLUSTER",
+                       help="cluster-robust (CR2) standard errors by this column, e.g. study")
 
 
 def _number(text: str) -> float:
@@ -175,20 +200,25 @@ def read_effects_table(path: str, yi: str, vi: str, label: str | None = None,
     return frame if by is not None else frame.drop(columns="group")
 
 
-def _from_effects(args) -> tuple[pd.DataFrame, dict]:
-    try:
-        from reviewlib.effects import prepare_analysis
-    except ImportError as e:  # the effects package is optional at this layer
-        raise UsageError("--effects is not available: reviewlib.effects.prepare_analysis "
-                         "cannot be imported") from e
-    frame = prepare_analysis(args.effects, outcome=args.outcome, exposure=args.exposure,
+def _effects_mode(args) -> str:
+    """What dependence the command line models: multilevel, robust or none."""
+    if getattr(args, "multilevel", None):
+        return "multilevel"
+    if getattr(args, "robust", None):
+        return "robust"
+    return "independent"
+
+
+def _from_effects(args):
+    """Select, check and convert the effects; refuses (exit 1) what is not independent."""
+    from reviewlib.effects.pooling import select_for_pooling
+
+    sel = select_for_pooling(args.effects, outcome=args.outcome, exposure=args.exposure,
                              samples=args.sample, model=args.model,
-                             exclude_errors=args.exclude_errors)
+                             exclude_errors=args.exclude_errors, mode=_effects_mode(args),
+                             samples_file=args.samples_file)
+    frame = sel.frame
     excluded = list(frame.attrs.get("excluded", []))
-    if frame.empty:
-        raise UsageError(f"{args.effects}: no effects match the selection (outcome="
-                         f"{args.outcome!r}, exposure={args.exposure!r}, sample={args.sample!r}, "
-                         f"model={args.model!r})")
     data = pd.DataFrame({"yi": frame["yi"].to_numpy(float), "vi": frame["vi"].to_numpy(float),
                          "label": frame["label"].astype(str).to_numpy()})
     if args.by is not None:
@@ -203,9 +233,57 @@ def _from_effects(args) -> tuple[pd.DataFrame, dict]:
             print(f"{args.effects}:{line}: warning: {eid} is pooled although 'reviewlib effects "
                   f"check' finds an error in it ({', '.join(codes)}); --exclude-errors leaves "
                   "such rows out", file=sys.stderr)
-    info = {"source": str(args.effects), "scale": frame.attrs.get("scale"),
-            "effect_ids": list(frame["effect_id"]), "excluded": excluded}
-    return data, info
+    info = {"source": str(args.effects), "outcome": sel.outcome, "scale": sel.scale,
+            "effect_ids": list(frame["effect_id"]), "excluded": excluded,
+            "se_upper_bound": list(sel.bounded),
+            "heterogeneity_informative": not sel.any_bounded}
+    if sel.any_bounded:
+        from reviewlib.effects.pooling import bounds_note
+        info["notes"] = [bounds_note(sel.bounded, len(frame))]
+    return data, info, sel
+
+
+def _pool_dependent_effects(args, sel, info) -> int:
+    """--effects with --multilevel/--robust: the dependent-effects model of reviewlib.meta."""
+    from reviewlib.meta.dependent import pool_dependent
+
+    frame = sel.frame
+    columns = {"study": "study_id", "effect": "effect_id", "sample": "sample"}
+
+    def labels(name):
+        column = columns.get(name, name)
+        if column not in frame.columns:
+            raise UsageError(f"{name!r} is not a level of the effects; use one of "
+                             + ", ".join(list(columns) + list(frame.columns)))
+        return frame[column].astype(str).tolist()
+
+    outer = inner = cluster = names = None
+    if getattr(args, "multilevel", None):
+        parts = args.multilevel.split("/")
+        if len(parts) != 2 or not all(parts):
+            raise UsageError(f"--multilevel takes OUTER/INNER, e.g. study/effect; got "
+                             f"{args.multilevel!r}")
+        outer, inner, names = labels(parts[0]), labels(parts[1]), (parts[0], parts[1])
+    if getattr(args, "robust", None):
+        cluster = labels(args.robust)
+    fit, rob = pool_dependent(frame["yi"].to_numpy(float), frame["vi"].to_numpy(float),
+                              outer=outer, inner=inner, cluster=cluster, level=args.level,
+                              method=args.method, names=names,
+                              cluster_name=getattr(args, "robust", None))
+    if args.json:
+        out = fit.to_dict()
+        if rob is not None:
+            out.update(rob.to_dict())
+        out.update(info)
+        print(json.dumps(out, indent=2, allow_nan=False))
+        return 0
+    print(f"source: {info['source']} (scale: {info['scale']})")
+    print(fit.summary())
+    if rob is not None:
+        print("\n" + rob.summary())
+    for note in info.get("notes", []):
+        print(f"\nNote: {note}")
+    return 0
 
 
 def run(args) -> int:
@@ -222,9 +300,9 @@ def run(args) -> int:
     else:
         if args.outcome is None:
             raise UsageError("--effects needs --outcome NAME")
-        if args.multilevel or args.robust:
-            raise UsageError("--multilevel and --robust work on FILE (with --yi and --vi)")
-        data, info = _from_effects(args)
+        data, info, sel = _from_effects(args)
+        if _effects_mode(args) != "independent":
+            return _pool_dependent_effects(args, sel, info)
     res = pool(data["yi"], data["vi"], method=args.method, test="knha" if args.knha else "z",
                level=args.level, labels=data["label"])
     sub = res.subgroup(data["group"]) if args.by is not None else None
@@ -240,6 +318,8 @@ def run(args) -> int:
         print(f"{info['source']}:{row.get('line')}: left out {row.get('effect_id')}: "
               f"{row.get('reason')}", file=sys.stderr)
     print(res.summary())
+    for note in info.get("notes", []):
+        print(f"Note: {note}\n")
     if sub is not None:
         print(f"Subgroups by {args.by} (separate tau^2):")
         print(sub.table.to_string(index=False, float_format=lambda x: f"{x:.4f}"))

@@ -11,6 +11,12 @@ The stages, in order:
 ``convert``      :func:`convert_row` -- a row to (yi, vi) on a scale, every step named
 ``checks``       :func:`check` -- recompute what can be recomputed, allowing for rounding
 ``analysis``     :func:`prepare_analysis` -- selected effects on one scale, for pooling
+``samples``      :func:`~.samples.load_samples` -- ``samples.csv``: which sample is part of
+                 which, and whether two samples overlap
+``pooling``      :func:`~.pooling.select_for_pooling` -- effects checked for independence;
+                 what is not independent is refused, naming rows and ways out
+``sensitivity``  :func:`~.sensitivity.implied_ses` -- SEs that are upper bounds replaced by
+                 those the same regression's exact p-values imply
 """
 
 from .analysis import ANALYSIS_COLUMNS, convert_frame, prepare_analysis

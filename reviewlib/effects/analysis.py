@@ -22,6 +22,10 @@ from .table import MEASURES, EffectsTable, load_effects
 
 log = logging.getLogger("reviewlib")
 
+#: Exposure names that denote a regression intercept (compared case-insensitively); such
+#: rows are never selected for pooling.
+INTERCEPTS = frozenset({"constant", "const", "cons", "_cons", "intercept", "(intercept)"})
+
 #: Columns of the frame :func:`prepare_analysis` returns (**contract**), in order.
 ANALYSIS_COLUMNS = ("effect_id", "study_id", "label", "sample", "yi", "vi", "measure",
                     "conversion", "flags", "se", "scale", "report", "model", "exposure",
@@ -70,7 +74,7 @@ def _matches(value: str, wanted: str | None) -> bool:
 def prepare_analysis(source: EffectsTable | str | Path, outcome: str | None = None,
                      exposure: str | None = None, samples: Iterable[str] | str | None = None,
                      measure_scale: str | None = "log_odds_ratio", model: str | None = None,
-                     exclude_errors: bool = False) -> pd.DataFrame:
+                     exclude_errors: bool = False, warn_shared: bool = True) -> pd.DataFrame:
     """Select effects and put them on one scale for pooling.
 
     Parameters
@@ -90,6 +94,9 @@ def prepare_analysis(source: EffectsTable | str | Path, outcome: str | None = No
     exclude_errors : bool
         Leave out rows with an error-level finding from :func:`reviewlib.effects.check`.
         By default they are kept and carry the flag ``check_error:<code>``.
+    warn_shared : bool
+        Log a warning when rows share a study and sample (callers that check dependence
+        themselves, like :func:`reviewlib.effects.pooling.select_for_pooling`, turn it off).
 
     Returns
     -------
@@ -109,11 +116,15 @@ def prepare_analysis(source: EffectsTable | str | Path, outcome: str | None = No
 
     Notes
     -----
+    Intercept rows (exposure ``constant``, ``intercept``, ``_cons`` ...) are never selected;
+    they are listed in ``attrs["excluded"]``.
+
     Rows sharing a study and a sample are not independent (e.g. Models I-III fitted to the
     same firms); they are flagged ``shares_sample`` and a warning is logged, because pooling
     them together would count the same participants more than once. Samples are matched by
     their label only: a subsample nested in another (Java within the full sample) is not
-    detected, so choose ``samples`` so that they do not overlap.
+    detected here; :func:`reviewlib.effects.pooling.select_for_pooling` checks that against
+    ``samples.csv`` and refuses what is not independent.
 
     Examples
     --------
@@ -143,6 +154,10 @@ def prepare_analysis(source: EffectsTable | str | Path, outcome: str | None = No
             errors.setdefault(f.effect_id, []).append(f.code)
     records, excluded = [], []
     for row in selected:
+        if row.exposure.strip().casefold() in INTERCEPTS:
+            excluded.append(dict(effect_id=row.effect_id, line=row.line,
+                                 reason=f"{row.exposure!r} is an intercept, not an effect"))
+            continue
         if exclude_errors and row.effect_id in errors:
             excluded.append(dict(effect_id=row.effect_id, line=row.line,
                                  reason="error-level finding(s): " + ", ".join(errors[row.effect_id])))
@@ -167,7 +182,7 @@ def prepare_analysis(source: EffectsTable | str | Path, outcome: str | None = No
         if len(ids) > 1:
             rec["flags"].append("shares_sample")
     shared = [ids for ids in groups.values() if len(ids) > 1]
-    if shared:
+    if shared and warn_shared:
         log.warning("effects from the same study and sample are not independent: %s",
                     "; ".join(", ".join(ids) for ids in shared))
     labels: dict[str, int] = {}

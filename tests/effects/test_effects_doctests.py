@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["parsing", "conversions", "resolve", "convert", "checks", "table", "analysis"]
+MODULES = ["parsing", "conversions", "resolve", "convert", "checks", "table", "analysis",
+           "samples", "pooling", "sensitivity"]
 
 
 @pytest.mark.parametrize("name", MODULES)

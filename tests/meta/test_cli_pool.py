@@ -8,12 +8,8 @@ import pytest
 
 from metafor_ref import DATA, REF
 from reviewlib.cli import main
-from reviewlib.effects import prepare_analysis
-from reviewlib.meta import pool
 
 BCG = str(DATA / "bcg.csv")
-EFFECTS = str(DATA / "effects_fitriani2023.csv")
-OUTCOME = "performance (increase in online revenue on the previous year)"
 
 
 def test_summary_text(capsys):
@@ -71,44 +67,6 @@ def test_single_study_random_effects_is_a_usage_error(tmp_path, capsys):
     assert main(["pool", str(f), "--yi", "yi", "--vi", "vi", "--method", "FE", "--json"]) == 0
 
 
-def test_effects_mode_pools_what_prepare_analysis_returns(capsys):
-    argv = ["pool", "--effects", EFFECTS, "--outcome", OUTCOME, "--exposure", "social media",
-            "--model", "Model I", "--json"]
-    assert main(argv) == 0
-    out = json.loads(capsys.readouterr().out)
-    frame = prepare_analysis(EFFECTS, outcome=OUTCOME, exposure="social media", model="Model I")
-    direct = pool(frame["yi"], frame["vi"])
-    assert out["k"] == len(frame) == 5
-    assert out["estimate"] == pytest.approx(direct.estimate, rel=1e-12)
-    assert out["scale"] == "log_odds_ratio" and out["effect_ids"] == list(frame["effect_id"])
-
-
-def test_effects_mode_by_sample(capsys):
-    argv = ["pool", "--effects", EFFECTS, "--outcome", OUTCOME, "--exposure", "social media",
-            "--model", "Model I", "--by", "sample"]
-    assert main(argv) == 0
-    out = capsys.readouterr().out
-    assert "Subgroups by sample (separate tau^2):" in out
-    assert "Test for subgroup differences: Qb(df = 4)" in out
-
-
-def test_effects_mode_sample_selection(capsys):
-    argv = ["pool", "--effects", EFFECTS, "--outcome", OUTCOME, "--exposure", "social media",
-            "--model", "Model II", "--sample", "Java", "outside Java", "--json"]
-    assert main(argv) == 0
-    out = json.loads(capsys.readouterr().out)
-    frame = prepare_analysis(EFFECTS, outcome=OUTCOME, exposure="social media", model="Model II",
-                             samples=["Java", "outside Java"])
-    assert out["k"] == 2 == len(frame)
-    assert out["tau2"] == pytest.approx(pool(frame["yi"], frame["vi"]).tau2, abs=1e-12)
-
-
-def test_effects_mode_needs_outcome_and_matches(capsys):
-    assert main(["pool", "--effects", EFFECTS]) == 2
-    assert main(["pool", "--effects", EFFECTS, "--outcome", "no such outcome"]) == 2
-    assert "no effects match" in capsys.readouterr().err
-
-
 def test_by_refuses_a_blank_group_cell(tmp_path, capsys):
     """A blank subgroup cell is an error at its line and column, not a group named ''."""
     f = tmp_path / "groups.csv"
@@ -129,21 +87,3 @@ def test_by_with_zero_se_group_is_a_clear_error_not_nan(tmp_path, capsys):
         assert code == 2
         err = capsys.readouterr().err
         assert "group(s) 'b' have SE 0" in err and "--knha" in err
-
-
-def test_effects_mode_warns_about_rows_with_check_errors(capsys):
-    """Fitriani et al. (2023) Table 4, Java, Model I, cos_man prints OR = exp(-b): an
-    error of 'effects check'. Pooled by default with a warning; left out on request."""
-    argv = ["pool", "--effects", EFFECTS, "--outcome", OUTCOME, "--exposure", "cos_man",
-            "--model", "Model I", "--json"]
-    assert main(argv) == 0
-    captured = capsys.readouterr()
-    out = json.loads(captured.out)
-    assert out["k"] == 5 and "fitriani_t4_java_m1_cosman" in out["effect_ids"]
-    warned = [ln for ln in captured.err.splitlines() if ": warning: " in ln]
-    assert len(warned) == 1 and "fitriani_t4_java_m1_cosman is pooled although" in warned[0]
-    assert "(or_vs_exp)" in warned[0]
-    assert main(argv + ["--exclude-errors"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert out["k"] == 4 and "fitriani_t4_java_m1_cosman" not in out["effect_ids"]
-    assert [e["effect_id"] for e in out["excluded"]] == ["fitriani_t4_java_m1_cosman"]
