@@ -22,7 +22,10 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . --builder html -W -n --keep-going
 
+# The data checks of the review first (`reviewlib check`: errors stop here, with file, line
+# and column), then the library's tests, which read only their own fixtures in tests/data/.
 test: $(STAMP)
+	$(BIN)/python -m reviewlib check .
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

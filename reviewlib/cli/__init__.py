@@ -23,6 +23,7 @@ from reviewlib.errors import InputError, OverwriteError, ReviewlibError, UsageEr
 
 #: Subcommands in the order of a review, with a one-line summary each.
 SUBCOMMANDS: dict[str, str] = {
+    "check": "every data check of a review workspace; exit 1 on errors",
     "dedup": "deduplicate bibliographic exports (.bib, .ris, .csv, .tsv)",
     "screen": "check screening decision files; screening progress and agreement",
     "prisma": "PRISMA 2020 counts (JSON, PRISMA2020 CSV template) and flow diagram",

@@ -12,6 +12,11 @@ each page raises "Identifier 'THEBE_JS_URL' has already been declared" in the br
 console. This extension removes exact duplicate
 ``<script>`` entries from each page's context before the page is written; scripts that
 differ in file, attributes or body are all kept, in their order.
+
+Before anything is read, :func:`check_data` runs every data check of the workspace
+(:func:`reviewlib.check.run_checks`, the same as ``reviewlib check``): each error becomes a
+Sphinx warning ``path:line:column: message``, which the book's ``-W`` turns into a failed
+build; the number of warnings is logged as information.
 """
 
 from __future__ import annotations
@@ -48,8 +53,27 @@ def reread_everything(app: Any, env: Any, added: set, changed: set,
     return sorted(set(env.found_docs) - set(removed))
 
 
+def check_data(app: Any) -> None:
+    """Run ``reviewlib check`` on the book's folder (Sphinx's ``builder-inited`` event)."""
+    from pathlib import Path
+
+    from sphinx.util import logging as sphinx_logging
+
+    from reviewlib.check import run_checks
+
+    logger = sphinx_logging.getLogger(__name__)
+    root = Path(app.srcdir)
+    report = run_checks(root)
+    for problem in report.errors:
+        logger.warning("reviewlib check: %s", problem)
+    logger.info("reviewlib check: %d error(s), %d warning(s) in the data of %s "
+                "(run `reviewlib check` to list them)",
+                len(report.errors), len(report.warnings), root)
+
+
 def setup(app: Any) -> dict:
     """Register the handlers; safe for parallel reading and writing."""
+    app.connect("builder-inited", check_data)
     app.connect("env-get-outdated", reread_everything)
     # Last, so that scripts other handlers add for the page are seen too.
     app.connect("html-page-context", dedupe_scripts, priority=999)
