@@ -28,7 +28,7 @@ The previous version {cite:p}`rizkita2026integrating` and a later report
 
 
 @pytest.fixture
-def review(tmp_path) -> Path:
+def example_copy(tmp_path) -> Path:
     """A copy of the example review with one chapter that cites two known works."""
     root = tmp_path / "review"
     shutil.copytree(EXAMPLE, root)
@@ -51,8 +51,8 @@ def _errors(root: Path, only: str | None = None) -> list[str]:
     return [str(p) for p in report.errors]
 
 
-def test_the_example_as_frozen_has_no_errors(review):
-    report = run_checks(review)
+def test_the_example_as_frozen_has_no_errors(example_copy):
+    report = run_checks(example_copy)
     assert report.ok, report.errors
     assert [c.name for c in CHECKS][:5] == list(report.results)[:5]
     # The printed numbers of Fitriani et al. (2023) disagree in places (a lost minus sign in
@@ -62,8 +62,8 @@ def test_the_example_as_frozen_has_no_errors(review):
     assert any(":24:11:" in str(p) and "minus sign" in p.message for p in effects)
 
 
-def test_valid_edits_keep_the_check_green(review):
-    screening = review / "screening"
+def test_valid_edits_keep_the_check_green(example_copy):
+    screening = example_copy / "screening"
     # a new search round: one more export, registered in sources.csv
     shutil.copy(EXPORT, screening / "search" / "round2.ris")
     _append(screening / "sources.csv",
@@ -80,71 +80,71 @@ def test_valid_edits_keep_the_check_green(review):
         "record_id,decision,reason,note\n" + "\n".join(earlier) + "\n"
         "w02,maybe,,livestream hosts as influencers?\n", encoding="utf-8")
     # a new effect row (a copy of the last one under a new id), a new research gap row
-    effects = review / "extraction" / "effects.csv"
+    effects = example_copy / "extraction" / "effects.csv"
     last = effects.read_text(encoding="utf-8").splitlines()[-1]
     _append(effects, last.replace("suryawijaya_t3_y_z", "suryawijaya_t3_y_z_copy", 1)
             .replace("Table 3, Y => Z", "Table 3, Y => Z (again)", 1) + "\n")
-    _append(review / "extraction" / "review" / "gaps.csv",
+    _append(example_copy / "extraction" / "review" / "gaps.csv",
             'G4,"A new gap, described.","A new direction.",fitriani2023social\n')
-    report = run_checks(review)
+    report = run_checks(example_copy)
     assert report.ok, [str(p) for p in report.errors]
-    assert main(["check", str(review), "--quiet"]) == 0
+    assert main(["check", str(example_copy), "--quiet"]) == 0
 
 
-def test_an_unknown_reason_is_located(review):
-    path = review / "screening" / "title_abstract" / "carla.csv"
-    team = (review / "screening" / "title_abstract" / "team.csv").read_text(encoding="utf-8")
+def test_an_unknown_reason_is_located(example_copy):
+    path = example_copy / "screening" / "title_abstract" / "carla.csv"
+    team = (example_copy / "screening" / "title_abstract" / "team.csv").read_text(encoding="utf-8")
     record = team.splitlines()[1].split(",")[0]
     path.write_text(f"record_id,decision,reason,note\n{record},exclude,made_up,\n",
                     encoding="utf-8")
-    found = _errors(review, "screening")
+    found = _errors(example_copy, "screening")
     assert any(e.startswith(f"{path}:2:3: ") and "made_up" in e for e in found), found
 
 
-def test_a_decision_on_an_unknown_record_is_located(review):
-    line = _append(review / "screening" / "title_abstract" / "team.csv",
+def test_a_decision_on_an_unknown_record_is_located(example_copy):
+    line = _append(example_copy / "screening" / "title_abstract" / "team.csv",
                    "nosuchrecord2020,exclude,off_topic,\n")
-    found = _errors(review, "screening")
+    found = _errors(example_copy, "screening")
     assert any(f"team.csv:{line}:1: " in e and "nosuchrecord2020" in e for e in found), found
 
 
-def test_an_unknown_key_in_a_review_table_is_located(review):
-    path = review / "extraction" / "review" / "gaps.csv"
+def test_an_unknown_key_in_a_review_table_is_located(example_copy):
+    path = example_copy / "extraction" / "review" / "gaps.csv"
     line = _append(path, 'G4,"d","r",fitriani2023social;ghost1999none\n')
-    assert _errors(review, "references") == [
+    assert _errors(example_copy, "references") == [
         f"{path}:{line}:4: citation key 'ghost1999none' is not in references.bib"]
 
 
-def test_an_unknown_key_in_a_chapter_is_located(review):
-    path = review / "chapters" / "intro.md"
+def test_an_unknown_key_in_a_chapter_is_located(example_copy):
+    path = example_copy / "chapters" / "intro.md"
     path.write_text(CHAPTER + "\nSee {cite:p}`fitriani2023social, nobody2001x`.\n",
                     encoding="utf-8")
     line = CHAPTER.count("\n") + 2
     column = len("See {cite:p}`fitriani2023social, ") + 1
-    assert _errors(review, "references") == [
+    assert _errors(example_copy, "references") == [
         f"{path}:{line}:{column}: citation key 'nobody2001x' is not in references.bib"]
 
 
-def test_an_effect_of_an_unknown_study_is_an_error(review):
-    effects = review / "extraction" / "effects.csv"
+def test_an_effect_of_an_unknown_study_is_an_error(example_copy):
+    effects = example_copy / "extraction" / "effects.csv"
     last = effects.read_text(encoding="utf-8").splitlines()[-1]
     line = _append(effects, last.replace("suryawijaya_t3_y_z,suryawijaya2023tailoring,",
                                          "extra_row,nostudy2020,", 1) + "\n")
-    found = _errors(review, "effects")
+    found = _errors(example_copy, "effects")
     assert found == [f"{effects}:{line}:2: study_id 'nostudy2020' is not a study of "
-                     f"{review / 'extraction' / 'studies.csv'}"]
+                     f"{example_copy / 'extraction' / 'studies.csv'}"]
 
 
-def test_a_broken_effects_header_is_an_error(review):
-    effects = review / "extraction" / "effects.csv"
+def test_a_broken_effects_header_is_an_error(example_copy):
+    effects = example_copy / "extraction" / "effects.csv"
     text = effects.read_text(encoding="utf-8")
     effects.write_text(text.replace("effect_id,", "effect,", 1), encoding="utf-8")
-    found = _errors(review, "effects")
+    found = _errors(example_copy, "effects")
     assert found and all(e.startswith(f"{effects}:1") for e in found), found
 
 
-def test_an_unknown_driver_code_is_located(review):
-    studies = review / "extraction" / "studies.csv"
+def test_an_unknown_driver_code_is_located(example_copy):
+    studies = example_copy / "extraction" / "studies.csv"
     lines = studies.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     first = lines[1].split(",")
@@ -152,40 +152,40 @@ def test_an_unknown_driver_code_is_located(review):
     lines[1] = ",".join(first)
     studies.write_text("\n".join(lines) + "\n", encoding="utf-8")
     col = header.index("drivers") + 1
-    found = _errors(review, "studies")
+    found = _errors(example_copy, "studies")
     assert any(e.startswith(f"{studies}:2:{col}: ") and "drones" in e for e in found), found
 
 
-def test_a_repeated_bibtex_key_stops_the_reference_check(review):
-    bib = review / "references.bib"
+def test_a_repeated_bibtex_key_stops_the_reference_check(example_copy):
+    bib = example_copy / "references.bib"
     text = bib.read_text(encoding="utf-8")
     first = text[text.index("@"):text.index("\n}\n") + 3]
     bib.write_text(text + "\n" + first, encoding="utf-8")
-    found = _errors(review, "references")
+    found = _errors(example_copy, "references")
     assert len(found) == 1 and "defined twice" in found[0] and found[0].startswith(str(bib))
 
 
-def test_the_command_prints_errors_and_exits_one(review, capsys):
-    _append(review / "extraction" / "review" / "gaps.csv", 'G4,"d","r",ghost1999none\n')
-    assert main(["check", str(review), "--only", "references"]) == 1
+def test_the_command_prints_errors_and_exits_one(example_copy, capsys):
+    _append(example_copy / "extraction" / "review" / "gaps.csv", 'G4,"d","r",ghost1999none\n')
+    assert main(["check", str(example_copy), "--only", "references"]) == 1
     out, err = capsys.readouterr()
     assert "gaps.csv:" in out and "ghost1999none" in out
     assert "check references: 1 error(s), 0 warning(s)" in err
-    assert main(["check", str(review), "--only", "effects"]) == 0
+    assert main(["check", str(example_copy), "--only", "effects"]) == 0
     out, _ = capsys.readouterr()
     assert ": warning: [fitriani_t4_java_m1_cosman]" in out
 
 
-def test_a_stage_registers_its_own_check(review, monkeypatch):
+def test_a_stage_registers_its_own_check(example_copy, monkeypatch):
     def no_notes(root: Path) -> list[Problem]:
         return [Problem(str(root / "notes.txt"), 3, 7, "something is off", "warning"),
                 Problem(str(root / "notes.txt"), 1, None, "only a note", "note")]
     monkeypatch.setattr("reviewlib.check.CHECKS", [*CHECKS, Check("notes", no_notes)])
-    report = run_checks(review, only=["notes"])
+    report = run_checks(example_copy, only=["notes"])
     assert report.ok and [str(p) for p in report.warnings] == [
-        f"{review / 'notes.txt'}:3:7: something is off"]
+        f"{example_copy / 'notes.txt'}:3:7: something is off"]
     with pytest.raises(UsageError, match="no check 'nope'"):
-        run_checks(review, only=["nope"])
+        run_checks(example_copy, only=["nope"])
 
 
 def test_a_workspace_without_data_has_nothing_to_check(tmp_path):
@@ -195,14 +195,14 @@ def test_a_workspace_without_data_has_nothing_to_check(tmp_path):
     assert [p.message.split(":")[0] for p in run_checks(tmp_path).errors] == ["missing"]
 
 
-def test_the_book_build_reports_each_error_as_a_sphinx_warning(review, monkeypatch):
+def test_the_book_build_reports_each_error_as_a_sphinx_warning(example_copy, monkeypatch):
     from types import SimpleNamespace
 
     from reviewlib.synthesis import sphinx_ext
-    _append(review / "extraction" / "review" / "gaps.csv", 'G4,"d","r",ghost1999none\n')
+    _append(example_copy / "extraction" / "review" / "gaps.csv", 'G4,"d","r",ghost1999none\n')
     warned = []
     fake = SimpleNamespace(warning=lambda fmt, *a: warned.append(fmt % a),
                            info=lambda fmt, *a: None)
     monkeypatch.setattr("sphinx.util.logging.getLogger", lambda name: fake)
-    sphinx_ext.check_data(SimpleNamespace(srcdir=str(review)))
+    sphinx_ext.check_data(SimpleNamespace(srcdir=str(example_copy)))
     assert len(warned) == 1 and "gaps.csv:" in warned[0] and "ghost1999none" in warned[0]
