@@ -75,8 +75,13 @@ def _caught(fn: Callable[[], object]) -> list[Problem]:
 def check_screening(root: Path) -> list[Problem]:
     """``screening/``: sources, exports, reasons, overrides, decisions (``screen check``)."""
     folder = root / "screening"
-    if not (folder / "sources.csv").is_file():
+    if not folder.is_dir():
         return []
+    if not (folder / "sources.csv").is_file():
+        return [Problem(str(folder / "sources.csv"), None, None,
+                        "missing: a screening folder needs its list of sources "
+                        "(source_id,type,name,searched_on,query,file; `reviewlib new` "
+                        "shows the layout)")]
     from reviewlib.screening import check_folder
     try:
         _, problems = check_folder(folder)

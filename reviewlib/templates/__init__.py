@@ -114,6 +114,8 @@ def create_workspace(dest: str | Path, *, title: str = "A systematic review",
             path = work / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+        # executable whatever the installed copy's mode (a wheel may not keep it)
+        (work / ".ci" / "run").chmod(0o755)
         if dest.is_dir():
             dest.rmdir()   # empty, checked above
         os.replace(work, dest)

@@ -206,3 +206,11 @@ def test_the_book_build_reports_each_error_as_a_sphinx_warning(example_copy, mon
     monkeypatch.setattr("sphinx.util.logging.getLogger", lambda name: fake)
     sphinx_ext.check_data(SimpleNamespace(srcdir=str(example_copy)))
     assert len(warned) == 1 and "gaps.csv:" in warned[0] and "ghost1999none" in warned[0]
+
+
+def test_a_screening_folder_without_its_sources_is_an_error(tmp_path):
+    (tmp_path / "references.bib").write_text("", encoding="utf-8")
+    (tmp_path / "screening" / "title_abstract").mkdir(parents=True)
+    (errors,) = run_checks(tmp_path, only=["screening"]).errors
+    assert errors.path == str(tmp_path / "screening" / "sources.csv")
+    assert errors.message.startswith("missing:")
