@@ -3,6 +3,7 @@
 They read the data as they are today, so they hold for any valid state of the review.
 """
 
+from numbers import Integral
 from pathlib import Path
 
 from reviewlib.check import run_checks
@@ -17,5 +18,8 @@ def test_every_data_check_passes():
 
 
 def test_prisma_counts_add_up():
+    # prisma_counts checks the identities between the boxes and refuses to count while
+    # screening is unfinished; every box it fills is a whole number.
     counts = prisma_counts(ROOT / "screening").counts
-    assert counts["total_studies"] >= 0
+    assert all(v is None or (isinstance(v, Integral) and v >= 0)
+               for v in counts.values() if not isinstance(v, list))
