@@ -22,12 +22,17 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --path-output . --builder html -W -n --keep-going
 
+# The data checks of the review first (`reviewlib check`: errors stop here, with file, line
+# and column), then the library's tests, which read only their own fixtures in tests/data/.
 test: $(STAMP)
+	$(BIN)/python -m reviewlib check .
 	$(BIN)/python -m pytest -q
 
+# Speed and accuracy against the peer tools (bib-dedupe, statsmodels, R metafor when present);
+# BENCH_ARGS passes options to benchmarks/run_all.py, e.g. BENCH_ARGS="--data ../shared/benchmarks".
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf _build

@@ -1,4 +1,4 @@
-"""The command-line dispatcher: subcommands listed, exit codes as DESIGN.md says."""
+"""The command-line dispatcher: subcommands listed, exit codes as the README says."""
 
 import subprocess
 import sys

@@ -1,4 +1,4 @@
-"""Checks on the review's own data: ``screening/`` and ``extraction/`` as shipped.
+"""Checks on the example review's data, on the copy frozen in ``tests/data/example/``.
 
 The screening folder holds an update of Rizkita, Sudarmiati & Pratikto (2026): the 60 studies
 of its reference list are the previous version; four supplied reports (Fitriani et al. 2023;
@@ -6,7 +6,9 @@ Suryawijaya & Wardhani 2023, journal article and preprint; Fathiya) and their fo
 lists are the new identification. ``extraction/`` holds study characteristics and the effects
 printed in Fitriani et al. (2023, Tables 3-5) and Suryawijaya & Wardhani (2023, Table 3).
 
-These tests read only files inside the repository.
+These tests pin counts printed in the source documents, so they read the frozen copy, not
+the live ``screening/`` and ``extraction/`` that reviewers edit (``reviewlib check`` guards
+those; ``tests/workspace/`` proves that valid edits keep it green).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ import pytest
 from reviewlib.io import read_records
 from reviewlib.screening.load import load_folder
 
-ROOT = Path(__file__).resolve().parents[1]
+#: A frozen copy of the example review (tests/data/example/README.md), never the live data.
+ROOT = Path(__file__).resolve().parent / "data" / "example"
 SCREENING = ROOT / "screening"
 EXTRACTION = ROOT / "extraction"
 

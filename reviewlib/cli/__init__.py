@@ -6,7 +6,7 @@ Each subcommand lives in its own module ``reviewlib.cli.<name>`` that defines
     adds its parser and sets ``func`` (a callable taking the parsed namespace and returning
     an exit code) as a default.
 
-Exit codes (DESIGN.md): 0 success, 1 problems found in the user's data, 2 usage error.
+Exit codes (README, "The `reviewlib` command"): 0 success, 1 problems found in the user's data, 2 usage error.
 Library errors are printed as one line each (``path:line:column: message``), never as a
 traceback.
 """
@@ -23,6 +23,8 @@ from reviewlib.errors import InputError, OverwriteError, ReviewlibError, UsageEr
 
 #: Subcommands in the order of a review, with a one-line summary each.
 SUBCOMMANDS: dict[str, str] = {
+    "new": "create an empty review workspace that builds at once",
+    "check": "every data check of a review workspace; exit 1 on errors",
     "dedup": "deduplicate bibliographic exports (.bib, .ris, .csv, .tsv)",
     "screen": "check screening decision files; screening progress and agreement",
     "prisma": "PRISMA 2020 counts (JSON, PRISMA2020 CSV template) and flow diagram",

@@ -1,6 +1,6 @@
 """``reviewlib pool``: pool effect sizes from a table or from the extraction data.
 
-Two ways in (DESIGN.md contract):
+Two ways in (the command-line contract in the README):
 
 ``reviewlib pool FILE --yi COL --vi COL [--label COL] [--method M] [--knha] [--level 95] [--json]``
     FILE is any CSV/TSV :func:`reviewlib.io.read_table` can read; every cell of the two

@@ -26,7 +26,7 @@ from reviewlib.records import fields as F
 
 log = logging.getLogger("reviewlib")
 
-#: Columns of an overrides table (DESIGN.md: screening/dedup_overrides.csv).
+#: Columns of an overrides table (screening/dedup_overrides.csv; README, "Deduplication").
 OVERRIDE_COLUMNS = ["id_a", "id_b", "decision", "note"]
 SAME, DIFFERENT = "same", "different"
 OVERRIDE_RULE = "override_same"

@@ -128,6 +128,8 @@ class ScreeningFolder:
         """Valid decision rows of ``stage`` in long form, with ``reviewer``, ``path``, ``line``."""
         parts = []
         for d in self.files(stage, consensus=consensus):
+            if d.frame.empty:
+                continue  # a file with no rows yet (a coded one has no derived columns)
             f = d.frame[d.frame["valid"]].copy()
             f.insert(0, "reviewer", d.reviewer)
             f["path"] = d.path

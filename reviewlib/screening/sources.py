@@ -295,7 +295,7 @@ def _load_overrides(folder: ScreeningFolder, check_ids: bool) -> pd.DataFrame | 
                  table.column("decision"))
             good = False
         ok.append(good)
-    frame["valid"] = ok
+    frame["valid"] = pd.Series(ok, index=frame.index, dtype=bool)  # bool even with no rows
     out = frame[frame["valid"]][[*L.OVERRIDES_HEADER, "line"]].reset_index(drop=True)
     out.attrs["path"] = path
     return out
@@ -371,7 +371,7 @@ def _load_reasons(folder: ScreeningFolder) -> None:
         else:
             seen[(r.code, r.stage)] = r.line
         ok.append(good)
-    frame["valid"] = ok
+    frame["valid"] = pd.Series(ok, index=frame.index, dtype=bool)  # bool even with no rows
     folder.reasons = frame[frame["valid"]].drop(columns="valid").reset_index(drop=True)
 
 

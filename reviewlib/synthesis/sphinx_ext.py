@@ -13,6 +13,11 @@ console. This extension removes exact duplicate
 ``<script>`` entries from each page's context before the page is written; scripts that
 differ in file, attributes or body are all kept, in their order.
 
+Before anything is read, :func:`check_data` runs every data check of the workspace
+(:func:`reviewlib.check.run_checks`, the same as ``reviewlib check``): each error becomes a
+Sphinx warning ``path:line:column: message``, which the book's ``-W`` turns into a failed
+build; the number of warnings is logged as information.
+
 Citations of works the review's own assessment found out of scope or unclear get a marker
 with the verdict and its reason (:mod:`reviewlib.synthesis.marks`): the verdicts are read
 from the project's screening folder once per build (:func:`load_support`), and each page's
@@ -54,6 +59,24 @@ def reread_everything(app: Any, env: Any, added: set, changed: set,
     return sorted(set(env.found_docs) - set(removed))
 
 
+def check_data(app: Any) -> None:
+    """Run ``reviewlib check`` on the book's folder (Sphinx's ``builder-inited`` event)."""
+    from pathlib import Path
+
+    from sphinx.util import logging as sphinx_logging
+
+    from reviewlib.check import run_checks
+
+    logger = sphinx_logging.getLogger(__name__)
+    root = Path(app.srcdir)
+    report = run_checks(root)
+    for problem in report.errors:
+        logger.warning("reviewlib check: %s", problem)
+    logger.info("reviewlib check: %d error(s), %d warning(s) in the data of %s "
+                "(run `reviewlib check` to list them)",
+                len(report.errors), len(report.warnings), root)
+
+
 def load_support(app: Any) -> None:
     """Read the verdicts on cited works (Sphinx's ``builder-inited`` event)."""
     from sphinx.util import logging
@@ -80,6 +103,7 @@ def mark_citations(app: Any, doctree: Any, docname: str) -> None:
 
 def setup(app: Any) -> dict:
     """Register the handlers; safe for parallel reading and writing."""
+    app.connect("builder-inited", check_data)
     # The project whose screening folder holds the verdicts (default: the book's source).
     app.add_config_value("reviewlib_root", "", "env")
     app.connect("builder-inited", load_support)

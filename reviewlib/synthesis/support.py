@@ -116,6 +116,8 @@ def _ta_reasons(folder) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     for consensus in (True, False):
         rows = folder.rows(L.TITLE_ABSTRACT, consensus=consensus)
+        if rows.empty or "decision" not in rows:
+            continue
         rows = rows[rows["decision"] == "exclude"]
         decided = set(out) if not consensus else set()
         for rid, reason in zip(rows["record_id"], rows["reason"]):
@@ -180,7 +182,7 @@ def _notes(folder) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for stage in (L.TITLE_ABSTRACT, L.FULL_TEXT):
         rows = folder.rows(stage)
-        if "note" not in rows:
+        if rows.empty or "note" not in rows:
             continue
         for rid, group in rows.groupby("record_id", sort=False):
             cons = group[group["reviewer"] == L.CONSENSUS]

@@ -41,7 +41,7 @@ def test_pool_matches_rma_uni(ds, method, test):
     assert_close(res.q_pvalue, ref["q_p"], "pvalue", "p of Q")
     assert_close(res.s2w, ref["s2w"], "se", "Knapp-Hartung scale")
     if method == "FE":
-        # metafor's predict() gives no PI for FE; the DESIGN contract: PI equals the CI
+        # metafor's predict() gives no PI for FE; as the README says: PI equals the CI
         assert (res.pi_low, res.pi_high) == (res.ci_low, res.ci_high)
     else:
         assert_close([res.pi_low, res.pi_high], [ref["pi_low"], ref["pi_high"]], "ci", "PI")

@@ -7,6 +7,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 
+#: A frozen copy of the example review's data (tests/data/example/README.md). Tests that
+#: count rows or read particular effects use it, never the live data reviewers edit.
+EXAMPLE = REPO / "tests" / "data" / "example"
+
 BIB = """@article{alpha2020first,
   author = {Alpha, Ann and Beta, Bob and Gamma, Cy},
   title = {First},
@@ -32,7 +36,7 @@ def make_project(root: Path, bib: str = BIB) -> Path:
 
 
 def copy_review_tables(root: Path) -> Path:
-    """Copy extraction/review/ and references.bib of the repository into ``root``."""
-    make_project(root, (REPO / "references.bib").read_text(encoding="utf-8"))
-    shutil.copytree(REPO / "extraction" / "review", root / "extraction" / "review")
+    """Copy extraction/review/ and references.bib of the example into ``root``."""
+    make_project(root, (EXAMPLE / "references.bib").read_text(encoding="utf-8"))
+    shutil.copytree(EXAMPLE / "extraction" / "review", root / "extraction" / "review")
     return root / "extraction" / "review"

@@ -19,17 +19,17 @@ from reviewlib.synthesis import (DRIVERS, data_inventory, driver_matrix,  # noqa
                                  evidence_heatmap, figure_image, load_bib,
                                  load_review_table, load_studies, study_labels,
                                  study_matrix_figure)
-from synthhelpers import REPO, make_project  # noqa: E402
+from synthhelpers import EXAMPLE, make_project  # noqa: E402
 
 
 def _studies_by_hand() -> list[dict]:
-    with open(REPO / "extraction" / "studies.csv", encoding="utf-8", newline="") as f:
+    with open(EXAMPLE / "extraction" / "studies.csv", encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
 
 
 def test_ecosystem_boxes_follow_stage_order_and_every_edge_is_drawn():
-    nodes = load_review_table("ecosystem_nodes", REPO)
-    edges = load_review_table("ecosystem_edges", REPO)
+    nodes = load_review_table("ecosystem_nodes", EXAMPLE)
+    edges = load_review_table("ecosystem_edges", EXAMPLE)
     fig = ecosystem_figure(nodes.iloc[::-1], edges)     # row order must not matter
     ax = fig.axes[0]
     centres = ax.reviewlib_centres
@@ -47,15 +47,15 @@ def test_ecosystem_boxes_follow_stage_order_and_every_edge_is_drawn():
 
 
 def test_ecosystem_rejects_edges_to_unknown_stages():
-    nodes = load_review_table("ecosystem_nodes", REPO)
-    edges = load_review_table("ecosystem_edges", REPO).copy()
+    nodes = load_review_table("ecosystem_nodes", EXAMPLE)
+    edges = load_review_table("ecosystem_edges", EXAMPLE).copy()
     edges.loc[0, "to_node"] = "drones"
     with pytest.raises(UsageError, match="drones"):
         ecosystem_figure(nodes, edges)
 
 
 def test_evidence_counts_match_a_count_by_hand():
-    studies = load_studies(REPO)
+    studies = load_studies(EXAMPLE)
     rows = _studies_by_hand()
     assert len(studies) == len(rows)
     counts = evidence_counts(studies)
@@ -72,17 +72,17 @@ def test_evidence_counts_match_a_count_by_hand():
 
 
 def test_driver_matrix_and_labels():
-    studies = load_studies(REPO)
+    studies = load_studies(EXAMPLE)
     matrix = driver_matrix(studies)
     assert list(matrix.columns) == list(DRIVERS)
     assert set(matrix.to_numpy().ravel()) <= {0, 1}
-    labels = study_labels(studies, load_bib(REPO))
+    labels = study_labels(studies, load_bib(EXAMPLE))
     fitriani = studies.index[studies["study_id"] == "fitriani2023social"][0]
     assert labels[fitriani] == "Fitriani et al. 2023 (not included)"
 
 
 def test_evidence_figures_render(tmp_path):
-    studies = load_studies(REPO)
+    studies = load_studies(EXAMPLE)
     fig = evidence_heatmap(evidence_counts(studies), title="all")
     image = figure_image(fig)
     assert image.data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -106,14 +106,14 @@ def test_bad_driver_code_in_studies_is_located(tmp_path):
 
 
 def test_inventory_lists_every_data_file():
-    inventory = data_inventory(REPO)
+    inventory = data_inventory(EXAMPLE)
     expected = set()
     for folder in ("screening", "extraction"):
-        for dirpath, dirnames, filenames in os.walk(REPO / folder):
+        for dirpath, dirnames, filenames in os.walk(EXAMPLE / folder):
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             for name in filenames:
                 if not name.startswith("."):
-                    rel = os.path.relpath(os.path.join(dirpath, name), REPO)
+                    rel = os.path.relpath(os.path.join(dirpath, name), EXAMPLE)
                     expected.add(rel.replace(os.sep, "/"))
     assert set(inventory["file"]) == expected
     row = inventory.set_index("file").loc["extraction/studies.csv"]
@@ -136,7 +136,7 @@ def test_driver_coverage_counts_each_driver_once_per_study():
     from reviewlib.synthesis import driver_coverage
 
     rows = _studies_by_hand()
-    cov = driver_coverage(load_studies(REPO)).set_index("driver")
+    cov = driver_coverage(load_studies(EXAMPLE)).set_index("driver")
     for d in DRIVERS:
         assert cov.loc[d, "studies"] == sum(d in r["drivers"].split(";") for r in rows)
         assert cov.loc[d, "included"] == sum(d in r["drivers"].split(";") and
@@ -146,9 +146,9 @@ def test_driver_coverage_counts_each_driver_once_per_study():
 def test_study_matrix_column_names_do_not_run_into_each_other():
     # The driver names above the grid were once rotated and collided; each must now sit
     # in its own horizontal span.
-    studies = load_studies(REPO)
+    studies = load_studies(EXAMPLE)
     some = studies[studies["drivers"] != ""].copy()
-    some["label"] = study_labels(some, load_bib(REPO))
+    some["label"] = study_labels(some, load_bib(EXAMPLE))
     fig = study_matrix_figure(some, label="label")
     renderer = fig.canvas.get_renderer()
     boxes = sorted((t.get_window_extent(renderer) for t in fig.axes[0].get_xticklabels()),

@@ -14,9 +14,9 @@ from reviewlib.effects import check, convert_frame  # noqa: E402
 from reviewlib.prisma import prisma_counts  # noqa: E402
 from reviewlib.synthesis import figure_image, labels, plain  # noqa: E402
 from reviewlib.synthesis.quantitative import effect_locations  # noqa: E402
-from synthhelpers import REPO  # noqa: E402
+from synthhelpers import EXAMPLE  # noqa: E402
 
-EFFECTS = REPO / "extraction" / "effects.csv"
+EFFECTS = EXAMPLE / "extraction" / "effects.csv"
 
 
 def test_every_code_the_real_data_produce_has_a_label():
@@ -27,8 +27,8 @@ def test_every_code_the_real_data_produce_has_a_label():
     assert flags <= set(labels.FLAGS)
     assert set(conv["scale"]) <= set(labels.SCALES)
     assert {c for c in conv["conversion"] if c} <= set(labels.SCALES)
-    assert set(prisma_counts(REPO / "screening").to_frame()["key"]) <= set(labels.PRISMA_BOXES)
-    folder = screening.load_checked(REPO / "screening")
+    assert set(prisma_counts(EXAMPLE / "screening").to_frame()["key"]) <= set(labels.PRISMA_BOXES)
+    folder = screening.load_checked(EXAMPLE / "screening")
     assert set(folder.audit["verdict"]) <= set(labels.VERDICTS)
     assert set(screening.agreement(folder)["scheme"]) <= set(labels.SCREENING)
 
@@ -62,8 +62,8 @@ def test_data_files_are_described_for_the_appendix():
 
     from reviewlib.synthesis import load_codebook
 
-    book = load_codebook(REPO)
-    described = {f: labels.describe_file(f, book) for f in data_inventory(REPO)["file"]}
+    book = load_codebook(EXAMPLE)
+    described = {f: labels.describe_file(f, book) for f in data_inventory(EXAMPLE)["file"]}
     for path in ("extraction/studies.csv", "extraction/effects.csv", "screening/sources.csv",
                  "screening/previous_audit.csv", "screening/full_text/team.csv",
                  "extraction/review/synergies.csv"):

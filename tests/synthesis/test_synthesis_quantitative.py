@@ -1,5 +1,8 @@
 """The quantitative helpers on the real effects of Fitriani et al. (2023).
 
+They read the frozen copy of the example in ``tests/data/example/``, so the hand-computed
+reference (``q < 1``, hence tau^2 = 0) holds whatever reviewers add to the live file.
+
 Reference values are computed by hand in the tests from the same converted effects: with
 two subsamples whose Q statistic is below its degrees of freedom, the REML estimate of
 tau^2 is 0 and the random-effects estimate equals the inverse-variance weighted mean
@@ -26,9 +29,9 @@ from reviewlib.synthesis.quantitative import (comparison_summary,  # noqa: E402
                                               findings_frame, findings_summary,
                                               side_by_side, side_by_side_figure,
                                               study_effect_status)
-from synthhelpers import REPO  # noqa: E402
+from synthhelpers import EXAMPLE  # noqa: E402
 
-EFFECTS = REPO / "extraction" / "effects.csv"
+EFFECTS = EXAMPLE / "extraction" / "effects.csv"
 #: Agreement with the hand computation: both are float64 sums of two terms.
 RTOL = 1e-10
 
@@ -85,7 +88,7 @@ def test_side_by_side_keeps_each_scale_and_pools_nothing():
 
 
 def test_status_says_which_studies_are_context():
-    status = study_effect_status(load_studies(REPO), EFFECTS)
+    status = study_effect_status(load_studies(EXAMPLE), EFFECTS)
     assert set(status["study_id"]) == {"fitriani2023social", "suryawijaya2023tailoring"}
     for row in status.itertuples():
         expected = "included study" if row.included == "yes" else \

@@ -9,14 +9,14 @@ import pytest
 from reviewlib.errors import InputError, UsageError
 from reviewlib.synthesis import (DRIVERS, REVIEW_TABLES, check_data_citations, load_bib,
                                  load_review_table, read_bib)
-from synthhelpers import BIB, REPO, copy_review_tables, make_project
+from synthhelpers import BIB, EXAMPLE, copy_review_tables, make_project
 
 
 @pytest.mark.parametrize("name", sorted(REVIEW_TABLES))
 def test_every_review_table_loads_with_all_rows(name):
     spec = REVIEW_TABLES[name]
-    frame = load_review_table(name, REPO)
-    with open(REPO / "extraction" / "review" / spec.file, encoding="utf-8", newline="") as f:
+    frame = load_review_table(name, EXAMPLE)
+    with open(EXAMPLE / "extraction" / "review" / spec.file, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(frame) == len(rows) > 0
     assert list(frame.columns[:len(spec.columns)]) == list(spec.columns)
@@ -26,13 +26,13 @@ def test_every_review_table_loads_with_all_rows(name):
 def test_tables_match_what_the_review_reports():
     # Counts printed in the review: 3 objectives (Table 1), 4 synergy pairings (Table 2),
     # 7 features (Table 3), 4 risks (Table 4), 3 gaps (Table 5), strings (a)-(d), 4 stages.
-    assert len(load_review_table("objectives", REPO)) == 3
-    assert len(load_review_table("synergies", REPO)) == 4
-    assert len(load_review_table("regional_comparison", REPO)) == 7
-    assert len(load_review_table("risks", REPO)) == 4
-    assert len(load_review_table("gaps", REPO)) == 3
-    assert load_review_table("search_strings", REPO)["string"].tolist() == list("abcd")
-    nodes = load_review_table("ecosystem_nodes", REPO)
+    assert len(load_review_table("objectives", EXAMPLE)) == 3
+    assert len(load_review_table("synergies", EXAMPLE)) == 4
+    assert len(load_review_table("regional_comparison", EXAMPLE)) == 7
+    assert len(load_review_table("risks", EXAMPLE)) == 4
+    assert len(load_review_table("gaps", EXAMPLE)) == 3
+    assert load_review_table("search_strings", EXAMPLE)["string"].tolist() == list("abcd")
+    nodes = load_review_table("ecosystem_nodes", EXAMPLE)
     assert nodes.sort_values("stage")["node"].tolist() == list(DRIVERS)
 
 
@@ -80,11 +80,11 @@ def test_a_missing_column_names_what_is_needed(tmp_path):
 
 def test_unknown_table_name_is_a_usage_error():
     with pytest.raises(UsageError, match="objectives"):
-        load_review_table("nonsense", REPO)
+        load_review_table("nonsense", EXAMPLE)
 
 
 def test_every_data_file_of_the_repository_cites_known_keys():
-    checked = check_data_citations(REPO, load_bib(REPO))
+    checked = check_data_citations(EXAMPLE, load_bib(EXAMPLE))
     names = {p.name for p in checked}
     assert {"studies.csv", "effects.csv", "synergies.csv", "risks.csv"} <= names
 
@@ -111,6 +111,6 @@ def test_bib_labels_and_duplicate_keys(tmp_path):
 
 
 def test_same_author_year_labels_get_letters():
-    entries = read_bib(REPO / "references.bib")
+    entries = read_bib(EXAMPLE / "references.bib")
     assert entries["suryawijaya2023tailoringa"].label.endswith("2023a")
     assert entries["suryawijaya2023tailoringb"].label.endswith("2023b")

@@ -7,7 +7,7 @@
 #     tests/data/meta/<dataset>.csv            (the data the numbers were computed from)
 # The tests never call R; they read these two kinds of file.
 #
-# Iterative estimators are asked for the exact optimum (DESIGN.md): metafor's default
+# Iterative estimators are asked for the exact optimum (README, "Pooling"): metafor's default
 # stopping rule (a change in tau^2 below 1e-5) leaves tau^2 visibly short of the maximum.
 
 suppressPackageStartupMessages({
