@@ -10,6 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run (and in CI), so a result never depends
+# on the luck of the draw; each test's own @settings adds to this profile.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.load_profile("repeatable")
 
 
 def require_program(name: str) -> str:
