@@ -245,7 +245,8 @@ def _match(row: ToolRow, kept_of, by_doi, by_title) -> tuple[str | None, str]:
         if len(works) == 1:
             return next(iter(works)), how
         if len(works) > 1:
-            return None, (f"its {how.upper() if how == 'doi' else how} matches several records ({', '.join(sorted(works))}); "
+            what = "DOI" if how == "doi" else how
+            return None, (f"its {what} matches several records ({', '.join(sorted(works))}); "
                           "decide on one of them by hand")
     return None, "matches no record of the folder by id, DOI or title"
 
