@@ -105,4 +105,5 @@ def check_rounds(root: str | os.PathLike = "screening") -> list[Problem]:
     path = folder.path(L.SOURCES_FILE)
     col = len(L.SOURCES_HEADER) + 1
     return [p for p in folder.problems
-            if p.path == path and ("round" in p.message or p.column == col)]
+            if p.path == path and not p.message.startswith("header must be")
+            and ("round" in p.message or p.column == col)]
