@@ -428,11 +428,12 @@ def check_identities(p: PrismaCounts, *, ta: pd.DataFrame | None = None,
     rhs = c["duplicates"] + c["excluded_automatic"] + c["excluded_other"] + c["records_screened"]
     if lhs != rhs:
         pending = why_ta(L.DBR)
-        fail(files["ta"] if pending else files["sources"], f"records identified from databases and registers ({lhs}) "
-             f"differ from duplicates ({c['duplicates']}, from deduplication) + removed before "
-             f"screening ({c['excluded_automatic'] + c['excluded_other']}, from "
-             f"{L.REMOVED_FILE}) + screened ({c['records_screened']}, from the title/abstract "
-             "files)" + pending)
+        removed = c["excluded_automatic"] + c["excluded_other"]
+        fail(files["ta"] if pending else files["sources"],
+             f"records identified from databases and registers ({lhs}) differ from duplicates "
+             f"({c['duplicates']}, from deduplication) + removed before screening ({removed}, "
+             f"from {L.REMOVED_FILE}) + screened ({c['records_screened']}, from the "
+             "title/abstract files)" + pending)
     if c["records_screened"] != c["records_excluded"] + c["dbr_sought_reports"]:
         fail(files["ta"], f"records screened ({c['records_screened']}) differ from records "
              f"excluded ({c['records_excluded']}) + reports sought ({c['dbr_sought_reports']})"

@@ -156,6 +156,17 @@ class ScreeningFolder:
         return not self.problems
 
 
+def screening_root(root: str | os.PathLike) -> str:
+    """The screening folder of ``root``: ``root`` itself when it holds sources.csv, else
+    ``root/screening`` when that does (so a check can be given a whole workspace)."""
+    root_s = os.fspath(root)
+    inner = os.path.join(root_s, "screening")
+    if not os.path.isfile(os.path.join(root_s, L.SOURCES_FILE)) and \
+            os.path.isfile(os.path.join(inner, L.SOURCES_FILE)):
+        return inner
+    return root_s
+
+
 # ---------------------------------------------------------------------- reading helpers
 def _err(folder: ScreeningFolder, path: str, line: int | None, message: str,
          column: int | None = None) -> None:

@@ -198,8 +198,11 @@ def _rayyan_rows(p: Path, notes: pd.Series, lines, ids, dois, titles,
             raise UsageError(f"{p}: no Rayyan collaborator named {tool_reviewer!r}; the "
                              f"export has {', '.join(sorted(names.values())) or 'none'} "
                              "(choose one with --tool-reviewer)")
+    elif len(names) > 1:
+        raise UsageError(f"{p}: the export holds the decisions of "
+                         f"{', '.join(sorted(names.values()))}; choose one with --tool-reviewer")
     else:
-        who = next(iter(names.values())) if len(names) == 1 else None
+        who = next(iter(names.values()), None)
     rows, problems = [], []
     for k, (text, pairs) in enumerate(zip(notes, parsed)):
         value = next((v for n, v in pairs.items() if n.casefold() == (who or "").casefold()), "")
@@ -245,7 +248,8 @@ def _match(row: ToolRow, kept_of, by_doi, by_title) -> tuple[str | None, str]:
         if len(works) == 1:
             return next(iter(works)), how
         if len(works) > 1:
-            return None, (f"its {how.upper() if how == 'doi' else how} matches several records ({', '.join(sorted(works))}); "
+            what = "DOI" if how == "doi" else how
+            return None, (f"its {what} matches several records ({', '.join(sorted(works))}); "
                           "decide on one of them by hand")
     return None, "matches no record of the folder by id, DOI or title"
 

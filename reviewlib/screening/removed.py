@@ -24,7 +24,7 @@ import pandas as pd
 from reviewlib.errors import Problem
 from reviewlib.records import fields as F
 from reviewlib.screening import layout as L
-from reviewlib.screening.folder import ScreeningFolder, _err, _frame, _read
+from reviewlib.screening.folder import ScreeningFolder, _err, _frame, _read, screening_root
 
 __all__ = ["check_removed", "removed_counts"]
 
@@ -114,10 +114,11 @@ def removed_counts(folder: ScreeningFolder, ids=None) -> tuple[int, int]:
 
 def check_removed(root: str | os.PathLike = "screening") -> list[Problem]:
     """Every problem of ``removed.csv`` in a screening folder (``path:line:column``);
-    empty when the file is clean or absent."""
+    empty when the file is clean or absent. ``root`` is the screening folder or a workspace
+    that holds it as ``screening/``."""
     from reviewlib.screening.load import load_folder
 
-    folder = load_folder(root)
+    folder = load_folder(screening_root(root))
     path = folder.path(L.REMOVED_FILE)
     return [p for p in folder.problems if p.path == path]
 

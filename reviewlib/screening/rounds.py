@@ -29,7 +29,7 @@ import pandas as pd
 from reviewlib.errors import Problem
 from reviewlib.records import fields as F
 from reviewlib.screening import layout as L
-from reviewlib.screening.folder import ScreeningFolder
+from reviewlib.screening.folder import ScreeningFolder, screening_root
 
 __all__ = ["check_rounds", "latest_round", "record_rounds", "round_problems"]
 
@@ -97,11 +97,13 @@ def round_problems(folder: ScreeningFolder) -> list[Problem]:
 
 def check_rounds(root: str | os.PathLike = "screening") -> list[Problem]:
     """Problems with the search rounds of a screening folder (``round`` column of
-    sources.csv), as ``path:line:column`` problems; empty when they are consistent."""
+    sources.csv), as ``path:line:column`` problems; empty when they are consistent.
+    ``root`` is the screening folder or a workspace that holds it as ``screening/``."""
     from reviewlib.screening.load import load_folder
 
-    folder = load_folder(root)
+    folder = load_folder(screening_root(root))
     path = folder.path(L.SOURCES_FILE)
     col = len(L.SOURCES_HEADER) + 1
     return [p for p in folder.problems
-            if p.path == path and ("round" in p.message or p.column == col)]
+            if p.path == path and not p.message.startswith("header must be")
+            and ("round" in p.message or p.column == col)]

@@ -89,6 +89,15 @@ def test_a_removal_needs_a_reason(removed):
         "tool in 'tool', or 'tool' empty for other reasons)"]
 
 
+def test_the_check_also_takes_the_workspace_that_holds_the_folder(removed):
+    Path(REMOVED).write_text(GOOD.replace("retracted by the publisher", ""), encoding="utf-8")
+    Path("ws").mkdir()
+    removed.rename("ws/screening")
+    assert [str(x) for x in check_removed("ws")] == [
+        "ws/screening/removed.csv:3:2: reason is empty: say why the record was removed (with "
+        "the automation tool in 'tool', or 'tool' empty for other reasons)"]
+
+
 def test_removed_csv_needs_its_header(removed):
     Path(REMOVED).write_text("record_id,why\nS06,x\n", encoding="utf-8")
     got = [str(x) for x in check_removed(removed)]

@@ -84,10 +84,12 @@ def test_rayyan_decisions_of_one_collaborator_with_their_reasons(exports):
         ["S01", "maybe", ""], ["S04", "exclude", "population"], ["W04", "include", ""]]
 
 
-def test_an_unknown_rayyan_collaborator_is_refused(exports):
+def test_an_unknown_or_unchosen_rayyan_collaborator_is_refused(exports):
     with pytest.raises(UsageError, match="no Rayyan collaborator named 'gita'; the export has "
                                          "Eka, Fajar"):
         import_decisions("review", exports / "rayyan.csv", tool_reviewer="gita")
+    with pytest.raises(UsageError, match="holds the decisions of Eka, Fajar; choose one"):
+        import_decisions("review", exports / "rayyan.csv")
 
 
 def test_exclusions_without_a_reason_stop_the_import(exports):
