@@ -71,6 +71,8 @@ def main(argv=None) -> int:
     ap.add_argument("--datasets", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=20261202)
     ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--progress", type=int, default=0, metavar="N",
+                    help="print the running count every N datasets")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     t0 = time.perf_counter()
@@ -86,6 +88,9 @@ def main(argv=None) -> int:
                 sel = mask[r] > 0
                 print(f"{m} failed: yi={y[sel].tolist()} vi={v[sel].tolist()}", file=sys.stderr)
         done += n
+        if args.progress and done % args.progress < n:
+            print(f"... {done} datasets, {time.perf_counter() - t0:.0f} s: "
+                  + ", ".join(f"{m} {b}" for m, b in bad.items()), flush=True)
     secs = time.perf_counter() - t0
     print(f"{done} datasets (seed {args.seed}), {secs:.0f} s: "
           + ", ".join(f"{m} {b} failures" for m, b in bad.items()) + " (EB solves the PM equation)")

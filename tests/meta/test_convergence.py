@@ -53,12 +53,12 @@ def _bench():
 
 @pytest.mark.parametrize("method", ["REML", "ML", "PM"])
 def test_every_seeded_random_dataset_converges_to_a_root(method):
-    """2,000 seeded random datasets per estimator: every fit converges, is finite and
-    (when positive) solves its estimating equation.  Before the safeguarded solver about
-    one REML fit in 1,500 of this generator failed to converge."""
+    """1,000 seeded random datasets per estimator: every fit converges, is finite and
+    (when positive) solves its estimating equation.  (A bracketed Fisher-scoring loop
+    without the halving rule fails on about one REML fit in 1,500 of these.)"""
     bench = _bench()
     rng = np.random.default_rng(20261202)
-    for _ in range(20):
+    for _ in range(10):
         y, v, mask = bench.random_datasets(rng, 100)
         bad = bench.failures(y, v, mask, method)
         assert bad.size == 0, [(y[mask[r] > 0].tolist(), v[mask[r] > 0].tolist()) for r in bad]
