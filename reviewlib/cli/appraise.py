@@ -3,6 +3,11 @@
 ``check`` reads everything and writes nothing; every problem is printed as
 ``path:line:column: message`` on stdout and the exit code is 1 (0 when clean). The other
 actions refuse to run on a folder with problems, in the same way.
+
+``plot --traffic-light|--summary --svg FILE|--png FILE [--tool NAME] [--weights CSV]`` draws
+from the final answers (consensus, agreed or single appraiser). The plot is a generated file:
+an existing SVG/PNG is replaced atomically, any other file at that path is left alone (exit
+2), and nothing is written inside the appraisal folder.
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ import sys
 
 import pandas as pd
 
-from reviewlib.appraisal import agreement, conflicts, load_folder, progress
-from reviewlib.errors import Problem
+from reviewlib.appraisal import agreement, conflicts, final_answers, load_folder, progress
+from reviewlib.errors import InputError, OverwriteError, Problem, UsageError
 
 
 def _load(args, *, quiet: bool = True):
@@ -95,6 +100,72 @@ def _conflicts(args) -> int:
     return 0
 
 
+def _read_weights(path: str) -> dict[str, float]:
+    """``study_id,weight`` CSV -> dict; every bad cell is an error with its place."""
+    from reviewlib.io import read_table
+
+    table = read_table(path, expected=["study_id", "weight"])
+    problems = list(table.problems)
+    try:
+        sid, wcol = table.column("study_id"), table.column("weight")
+    except KeyError:
+        raise InputError.at(path, table.header_line or 1, "the weights file needs the columns "
+                                                          "study_id and weight") from None
+    out: dict[str, float] = {}
+    for row, line in zip(table.rows, table.lines):
+        study, raw = row[table.keys[sid - 1]].strip(), row[table.keys[wcol - 1]].strip()
+        try:
+            value = float(raw)
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(raw)
+        except ValueError:
+            problems.append(Problem(path, line, wcol,
+                                    f"weight must be a non-negative number, not {raw!r}"))
+            continue
+        if study in out:
+            problems.append(Problem(path, line, sid, f"{study} has a weight already"))
+        out[study] = value
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _plot(args) -> int:
+    from pathlib import Path
+
+    from reviewlib.appraisal.plots import save_figure, summary_plot, traffic_light_plot
+    from reviewlib.cli.prisma import _is_generated
+
+    target = args.svg or args.png
+    suffix = ".svg" if args.svg else ".png"
+    if Path(target).suffix.lower() != suffix:
+        raise UsageError(f"{target}: the {suffix[1:]} output needs a name ending in {suffix}")
+    if Path(target).resolve().is_relative_to(Path(args.dir).resolve()):
+        raise UsageError(f"{target}: plots are not written inside the appraisal folder "
+                         f"{args.dir}, which holds the appraisers' files")
+    if Path(target).is_file() and not _is_generated(Path(target), suffix):
+        raise OverwriteError(f"{target}: the file exists and is not a {suffix[1:]} this "
+                             "command wrote; not replacing it (choose another name)")
+    folder = _load(args)
+    if folder is None:
+        return 1
+    answers = final_answers(folder)
+    used = [t for t in folder.tools if (answers["tool"] == t).any()]
+    name = args.tool or (used[0] if len(used) == 1 else None)
+    if name is None or name not in folder.tools:
+        raise UsageError(f"--tool NAME is needed: one of {', '.join(used) or 'none answered'}"
+                         if args.tool is None else f"unknown tool {args.tool!r}; "
+                         f"{folder.path('tools.csv')} defines {', '.join(folder.tools)}")
+    tool = folder.tools[name]
+    if args.traffic_light:
+        fig = traffic_light_plot(tool, answers)
+    else:
+        weights = _read_weights(args.weights) if args.weights else None
+        fig = summary_plot(tool, answers, weights=weights)
+    print(save_figure(fig, target, dpi=args.dpi), file=sys.stderr)
+    return 0
+
+
 def register(subparsers) -> argparse.ArgumentParser:
     """Add ``appraise`` and its actions to the ``reviewlib`` command."""
     parser = subparsers.add_parser(
@@ -116,6 +187,20 @@ def register(subparsers) -> argparse.ArgumentParser:
             p.add_argument("--all", action="store_true",
                            help="also list conflicts already settled in consensus.csv")
         p.set_defaults(func=func)
+    p = actions.add_parser("plot", help="traffic-light or summary plot as SVG or PNG",
+                           description="Draw the final answers of one tool.")
+    _common(p)
+    kind = p.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--traffic-light", action="store_true", help="studies x items")
+    kind.add_argument("--summary", action="store_true", help="share of each answer per item")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--svg", metavar="FILE")
+    out.add_argument("--png", metavar="FILE")
+    p.add_argument("--tool", help="the tool to draw (needed when several are used)")
+    p.add_argument("--weights", metavar="CSV",
+                   help="summary plot weighted by study: a CSV with study_id,weight")
+    p.add_argument("--dpi", type=int, default=200, help="PNG resolution (default 200)")
+    p.set_defaults(func=_plot)
     return parser
 
 
