@@ -101,8 +101,9 @@ def conflicts(folder: AppraisalFolder, *, unresolved_only: bool = True) -> pd.Da
             out.append((*key, "; ".join(f"{r}: {a}" for r, a in zip(g["reviewer"], g["answer"])),
                         bool(c), c))
     frame = pd.DataFrame(out, columns=[*KEY, "answers", "resolved", "consensus"])
+    frame["resolved"] = frame["resolved"].astype(bool)   # also when there is no conflict
     if unresolved_only:
-        frame = frame[~frame["resolved"]]
+        frame = frame.loc[~frame["resolved"]]
     return frame.reset_index(drop=True)
 
 
