@@ -35,7 +35,7 @@ HEADER = ["study_id", "tool", "category", "item", "answer", "note"]
 TOOLS_FILE = "tools.csv"
 CONSENSUS = "consensus"
 #: File names in the folder that are not an appraiser's answers.
-RESERVED = {TOOLS_FILE, CONSENSUS + ".csv"}
+RESERVED = {TOOLS_FILE, CONSENSUS + ".csv", "excluded.csv"}
 _COL = {h: i + 1 for i, h in enumerate(HEADER)}
 
 
@@ -274,27 +274,3 @@ def load_folder(root: str | os.PathLike = "appraisal", *,
             f.frame["valid"] = False
     folder.problems.sort(key=lambda p: (p.path, p.line or 0, p.column or 0))
     return folder
-
-
-def check_appraisal(root: str | os.PathLike = ".") -> list[Problem]:
-    """Every problem of a workspace's ``appraisal/`` folder (for ``reviewlib check``).
-
-    Parameters
-    ----------
-    root : str or path-like, default ``"."``
-        The workspace (the folder holding ``appraisal/`` and ``extraction/``).
-
-    Returns
-    -------
-    list of Problem
-        Empty when the folder is clean or absent (a review without an appraisal stage).
-
-    Examples
-    --------
-    >>> for p in check_appraisal("."): print(p)   # doctest: +SKIP
-    """
-    folder = os.path.join(str(root), "appraisal")
-    if not os.path.isdir(folder):
-        return []
-    return list(load_folder(folder, studies=os.path.join(str(root), "extraction",
-                                                         "studies.csv")).problems)

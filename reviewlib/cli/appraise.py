@@ -18,12 +18,12 @@ import sys
 
 import pandas as pd
 
-from reviewlib.appraisal import agreement, conflicts, final_answers, load_folder, progress
+from reviewlib.appraisal import agreement, check_folder, conflicts, final_answers, progress
 from reviewlib.errors import InputError, OverwriteError, Problem, UsageError
 
 
 def _load(args, *, quiet: bool = True):
-    folder = load_folder(args.dir, studies=args.studies)
+    folder, _ = check_folder(args.dir, studies=args.studies)
     if not quiet:
         for n in folder.notes:
             print(Problem(n.path, n.line, n.column, f"note: {n.message}"), file=sys.stderr)

@@ -90,6 +90,14 @@ def test_single_appraiser_is_never_perfect_agreement(data, tmp_path):
     final = final_answers(folder)
     assert set(final["source"]) == {"single appraiser"}
     assert len(final) == 16 + 12 and conflicts(folder).empty
+    assert list(conflicts(folder).columns)[:3] == ["study_id", "tool", "item"]
+
+
+def test_status_single_appraiser(data, capsys):
+    from reviewlib.cli import main
+    assert main(["appraise", "status", str(data / "pooling" / "appraisal")]) == 0
+    out = capsys.readouterr().out
+    assert "Single appraiser (solo)" in out and "Unresolved" not in out
 
 
 def test_conflicts_and_consensus(dual):
