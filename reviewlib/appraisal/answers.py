@@ -269,6 +269,9 @@ def judgements(folder: AppraisalFolder, answers: pd.DataFrame | None = None) -> 
         out.append((study, tool, category, applicable, counts["met"], counts["not met"],
                     unclear, missing, stopped,
                     f"{counts['met']} of {applicable} criteria met", label))
-    return pd.DataFrame(out, columns=["study_id", "tool", "category", "applicable", "met",
-                                      "not_met", "unclear", "missing", "stopped", "summary",
-                                      "judgement"])
+    frame = pd.DataFrame(out, columns=["study_id", "tool", "category", "applicable", "met",
+                                       "not_met", "unclear", "missing", "stopped", "summary",
+                                       "judgement"])
+    order = {name: i for i, name in enumerate(folder.tools)}   # tools in tools.csv order
+    return frame.sort_values(["study_id", "tool"], key=lambda c: c.map(order)
+                             if c.name == "tool" else c).reset_index(drop=True)
