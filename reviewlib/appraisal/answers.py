@@ -2,7 +2,8 @@
 
 Final answers
     The consensus file's answer where it has one; else the answer every appraiser who
-    answered gave (``agreed``), or the only appraiser's (``single appraiser``). Where
+    answered gave (``agreed``; ``<name> only`` while the others have not answered the item),
+    or the only appraiser's (``single appraiser``). Where
     appraisers disagree and the consensus file is silent the item is an open conflict and has
     no final answer.
 Agreement
@@ -114,7 +115,9 @@ def final_answers(folder: AppraisalFolder) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``study_id``, ``tool``, ``category``, ``item``, ``answer``, ``note``, ``source``
-        (``consensus``, ``agreed`` or ``single appraiser``); items in the tool's order.
+        (``consensus``; ``agreed`` by every appraiser who answered, two or more;
+        ``<name> only`` where the others have not answered the item yet; or ``single
+        appraiser`` when the folder has one appraiser); items in the tool's order.
     """
     cols = ["study_id", "tool", "category", "item", "answer", "note", "source"]
     out: dict[tuple[str, str, str], tuple] = {}
@@ -123,7 +126,12 @@ def final_answers(folder: AppraisalFolder) -> pd.DataFrame:
     for key, g in rows.groupby(KEY, sort=False):
         if g["answer"].nunique() == 1 and g["category"].nunique() == 1:
             notes = "; ".join(x for x in g["note"] if x)
-            source = SINGLE if n_reviewers == 1 else "agreed"
+            if n_reviewers == 1:
+                source = SINGLE
+            elif len(g) == 1:   # the other appraisers have not answered it (yet)
+                source = f"{g['reviewer'].iloc[0]} only"
+            else:
+                source = "agreed"
             out[tuple(key)] = (*key[:2], g["category"].iloc[0], key[2], g["answer"].iloc[0],
                                notes, source)
     cons = folder.rows(consensus=True)

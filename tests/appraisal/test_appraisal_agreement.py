@@ -117,6 +117,7 @@ def test_final_answers_and_judgements(dual):
     assert final.loc[("alpha2020", "mmat2018", "3.1"), "answer"] == "No"
     assert final.loc[("alpha2020", "mmat2018", "3.2"), "source"] == "agreed"
     assert ("beta2021", "mmat2018", "1.2") not in final.index   # open conflict
+    assert final.loc[("beta2021", "mmat2018", "1.5"), "source"] == "ana only"  # ben left it empty
     j = judgements(dual).set_index(["study_id", "tool"])
     alpha = j.loc[("alpha2020", "mmat2018")]
     # S1 S2 3.2 3.5 Yes; 3.1 3.4 No; 3.3 Can't tell
