@@ -28,10 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENING = ROOT / "screening"
 EXTRACTION = ROOT / "extraction"
 
-DRIVERS = {"cbec", "influencer", "ugc", "personal_shopper"}
-REGIONS = {"China", "Southeast Asia", "South Asia", "East Asia", "West Asia",
-           "Asia (multi-country)", "Global", "Outside Asia", "not stated"}
-DESIGNS = {"quantitative", "qualitative", "mixed", "review", "conceptual", "other", "not stated"}
 
 #: Printed entries of each reference list (counted by hand in the documents) and of the
 #: previous version's bibliography.
@@ -47,6 +43,11 @@ EXPECTED_RECORDS = {
 
 def _csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _team(folder, stage: str) -> pd.DataFrame:
+    """The team's file at ``stage`` with its decisions (derived when the file is coded)."""
+    return next(d for d in folder.decisions if d.stage == stage and d.reviewer == "team").frame
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +141,8 @@ def test_journal_article_and_preprint_stay_two_reports(folder):
 # ----------------------------------------------------------------------------- decisions
 def test_every_decision_names_a_kept_record(folder):
     kept = set(folder.records["id"])
-    ta = _csv(SCREENING / "title_abstract" / "team.csv")
-    ft = _csv(SCREENING / "full_text" / "team.csv")
+    ta = _team(folder, "title_abstract")
+    ft = _team(folder, "full_text")
     assert set(ta["record_id"]) <= kept
     assert set(ft["record_id"]) <= kept
     # every citation record got a title check; the four supplied reports went to full text
@@ -153,7 +154,7 @@ def test_every_decision_names_a_kept_record(folder):
 
 
 def test_only_supplied_reports_were_retrieved(folder):
-    ft = _csv(SCREENING / "full_text" / "team.csv")
+    ft = _team(folder, "full_text")
     retrieved = set(ft.loc[ft["retrieved"] == "yes", "record_id"])
     assert retrieved == {"fitriani2023social", "suryawijaya2023tailoringa",
                          "suryawijaya2023tailoringb", "fathiyandexploration"}
@@ -169,8 +170,8 @@ def test_journal_article_and_preprint_share_one_study_id(studies):
                                               "suryawijaya2023tailoringb"}
 
 
-def test_audit_covers_every_previous_study_once(exports):
-    audit = _csv(SCREENING / "previous_audit.csv")
+def test_audit_covers_every_previous_study_once(exports, folder):
+    audit = folder.audit
     assert sorted(audit["record_id"]) == sorted(exports["previous"]["id"])
     # the records plainly outside the review's field are out of scope
     off = set(audit.loc[audit["reason"] == "off_topic", "record_id"])
@@ -188,18 +189,18 @@ def test_screen_check_exits_zero_on_the_review_folder():
 
 # ---------------------------------------------------------------------------- extraction
 def test_studies_use_only_the_allowed_codes(studies):
+    from reviewlib.synthesis import check_codebook
+
     assert not studies["study_id"].duplicated().any()
-    for d in studies["drivers"]:
-        assert d == "" or set(d.split(";")) <= DRIVERS, d
-    assert set(studies["region"]) <= REGIONS
-    assert set(studies["design"]) <= DESIGNS
+    # drivers, regions and designs: only codes of extraction/review/codebook.csv
+    assert [str(p) for p in check_codebook(ROOT)] == []
     assert set(studies["source"]) <= {"previous", "new"}
     assert set(studies["included"]) <= {"yes", "no"}
     assert studies.loc[studies["n"] != "", "n"].str.fullmatch(r"\d+").all()
 
 
-def test_previous_studies_carry_their_audit_verdict(studies):
-    audit = _csv(SCREENING / "previous_audit.csv").set_index("record_id")["verdict"]
+def test_previous_studies_carry_their_audit_verdict(studies, folder):
+    audit = folder.audit.set_index("record_id")["verdict"]
     prev = studies[studies["source"] == "previous"].set_index("study_id")
     assert len(prev) == 60
     assert (prev["audit"] == audit.reindex(prev.index)).all()

@@ -16,6 +16,15 @@ Without ``--json`` the metafor-like summary is printed; with it, one JSON object
 include k, method, estimate, se, ci_low, ci_high, tau2, i2, h2, q, q_p, pi_low, pi_high.
 ``--by COLUMN`` adds a subgroup analysis (separate tau^2 per group); with ``--effects``,
 ``--by appraisal`` (or ``appraisal:TOOL``) groups by each study's appraisal judgement.
+
+``reviewlib pool FILE --yi COL --vi COL --multilevel OUTER/INNER [--robust CLUSTER] [--json]``
+    Dependent effects (:mod:`reviewlib.meta.multilevel`, :mod:`reviewlib.meta.robust`): the
+    three-level model, and/or CR2 cluster-robust inference (``--robust`` also works on the
+    plain model).  JSON keys: k, estimate, se, ci_low, ci_high, sigma2 (list, outer level
+    first), q, and with ``--robust`` robust_se, robust_df, robust_p.  A missing cluster
+    column or an empty cluster cell is reported as ``path:line[:column]``, a design the
+    model cannot fit (one cluster, clusters that hold one group each) as ``path: ...``;
+    both exit 1.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from reviewlib.errors import InputError, Problem, UsageError
-from reviewlib.meta import METHODS, pool
+from reviewlib.meta import METHODS, multilevel, pool, robust
 
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 
@@ -57,6 +66,13 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--by", metavar="COLUMN",
                    help="subgroup analysis by this column; with --effects also 'appraisal' or "
                         "'appraisal:TOOL' (the studies' appraisal judgements)")
+    p.add_argument("--multilevel", metavar="OUTER/INNER",
+                   help="three-level model: random effects for OUTER clusters and INNER groups "
+                        "within them, as metafor's rma.mv(yi, vi, random = ~ 1 | OUTER/INNER) "
+                        "(FILE mode; REML, or --method ML)")
+    p.add_argument("--robust", metavar="CLUSTER",
+                   help="CR2 cluster-robust standard error with Satterthwaite df, clustered by "
+                        "this column, as clubSandwich's coef_test (FILE mode)")
     p.add_argument("--method", default="REML", type=str.upper, choices=METHODS,
                    help="tau^2 estimator (default REML; FE = fixed effect)")
     p.add_argument("--knha", action="store_true",
@@ -75,10 +91,13 @@ def _number(text: str) -> float:
 
 
 def read_effects_table(path: str, yi: str, vi: str, label: str | None = None,
-                       by: str | None = None) -> pd.DataFrame:
+                       by: str | None = None,
+                       clusters: dict[str, tuple[str, str]] | None = None) -> pd.DataFrame:
     """Read FILE's effect and variance columns, checking every cell.
 
-    Returns a DataFrame with columns yi, vi, label (and group when ``by`` is given).
+    Returns a DataFrame with columns yi, vi, label (and group when ``by`` is given, and
+    one column per key of ``clusters``, which maps a role such as ``"outer"`` to the
+    column name and the option that asked for it, e.g. ``("study", "--multilevel")``).
 
     Raises
     ------
@@ -87,11 +106,23 @@ def read_effects_table(path: str, yi: str, vi: str, label: str | None = None,
         or a variance that is not positive; an empty cell of the ``by`` column.
     UsageError
         When a named column does not exist.
+    InputError
+        When a cluster column does not exist (``path:header line``) or a cluster cell is
+        empty (``path:line:column``).
     """
     from reviewlib.io import read_table
 
     table = read_table(path)
     table.raise_for_problems()
+    clusters = clusters or {}
+    cluster_cols = {}
+    for role, (name, option) in clusters.items():
+        try:
+            cluster_cols[role] = table.column(name)
+        except KeyError as e:
+            raise InputError.at(path, table.header_line,
+                                f"no column {name!r} for {option}; the columns are "
+                                f"{', '.join(table.header)}") from e
     cols = {}
     for role, name in (("yi", yi), ("vi", vi), ("label", label), ("group", by)):
         if name is None:
@@ -102,7 +133,7 @@ def read_effects_table(path: str, yi: str, vi: str, label: str | None = None,
             raise UsageError(f"{path}: no column {name!r}; the columns are "
                              f"{', '.join(table.header)}") from e
     problems: list[Problem] = []
-    out = {"yi": [], "vi": [], "label": [], "group": []}
+    out = {"yi": [], "vi": [], "label": [], "group": [], **{role: [] for role in clusters}}
     for row, line in zip(table.rows, table.lines):
         for role in ("yi", "vi"):
             col = cols[role]
@@ -132,6 +163,13 @@ def read_effects_table(path: str, yi: str, vi: str, label: str | None = None,
             out["group"].append(value)
         else:
             out["group"].append("")
+        for role, col in cluster_cols.items():
+            value = row[table.keys[col - 1]].strip()
+            if value == "":
+                problems.append(Problem(str(path), line, col,
+                                        f"{table.header[col - 1]} is empty: every effect needs "
+                                        f"a cluster for {clusters[role][1]}"))
+            out[role].append(value)
     if problems:
         raise InputError(problems)
     if not out["yi"]:
@@ -184,11 +222,15 @@ def run(args) -> int:
     if args.file is not None:
         if not args.yi or not args.vi:
             raise UsageError("FILE mode needs --yi COL and --vi COL")
+        if args.multilevel or args.robust:
+            return _run_dependent(args)
         data = read_effects_table(args.file, args.yi, args.vi, args.label, args.by)
         info = {"source": args.file}
     else:
         if args.outcome is None:
             raise UsageError("--effects needs --outcome NAME")
+        if args.multilevel or args.robust:
+            raise UsageError("--multilevel and --robust work on FILE (with --yi and --vi)")
         data, info = _from_effects(args)
     res = pool(data["yi"], data["vi"], method=args.method, test="knha" if args.knha else "z",
                level=args.level, labels=data["label"])
@@ -210,4 +252,54 @@ def run(args) -> int:
         print(sub.table.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
         t = sub.test
         print(f"\nTest for subgroup differences: Qb(df = {t.df:g}) = {t.qb:.4f}, p = {t.pval:.4g}")
+    return 0
+
+
+def _finite(value):
+    return value if not isinstance(value, float) or np.isfinite(value) else None
+
+
+def _run_dependent(args) -> int:
+    """FILE mode with ``--multilevel OUTER/INNER`` and/or ``--robust CLUSTER``."""
+    clusters: dict[str, tuple[str, str]] = {}
+    if args.by is not None:
+        raise UsageError("--by cannot be combined with --multilevel or --robust")
+    if args.multilevel:
+        parts = [x.strip() for x in args.multilevel.split("/")]
+        if len(parts) != 2 or not all(parts):
+            raise UsageError(f"--multilevel takes OUTER/INNER, two column names joined by '/' "
+                             f"(e.g. study/effect), not {args.multilevel!r}")
+        if args.method not in ("REML", "ML"):
+            raise UsageError(f"--multilevel fits by REML (default) or --method ML, not {args.method}")
+        if args.knha:
+            raise UsageError("--knha does not apply to --multilevel; use --robust CLUSTER for "
+                             "small-sample inference")
+        clusters["outer"] = (parts[0], "--multilevel")
+        clusters["inner"] = (parts[1], "--multilevel")
+    if args.robust:
+        clusters["cluster"] = (args.robust, "--robust")
+    data = read_effects_table(args.file, args.yi, args.vi, args.label, None, clusters)
+    try:
+        if args.multilevel:
+            res = multilevel(data["yi"], data["vi"], data["outer"], data["inner"],
+                             method=args.method, level=args.level,
+                             names=(clusters["outer"][0], clusters["inner"][0]))
+        else:
+            res = pool(data["yi"], data["vi"], method=args.method,
+                       test="knha" if args.knha else "z", level=args.level, labels=data["label"])
+        rob = (robust(res, data["cluster"], cluster_name=args.robust) if args.robust else None)
+    except UsageError as e:  # the data cannot support the model: a problem of the file
+        raise InputError.at(args.file, None, str(e)) from e
+    if args.json:
+        out = {key: _finite(val) for key, val in res.to_dict().items()}
+        out["source"] = args.file
+        if rob is not None:
+            out.update({key: _finite(val) for key, val in rob.to_dict().items()})
+        print(json.dumps(out, indent=2, allow_nan=False))
+        return 0
+    print(f"source: {args.file}")
+    print(res.summary())
+    if rob is not None:
+        print()
+        print(rob.summary())
     return 0

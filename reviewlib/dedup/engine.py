@@ -274,7 +274,7 @@ def _pairs_to_works(table: pd.DataFrame, ids: np.ndarray, kept: np.ndarray, labe
 
 def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
                 settings: DedupSettings | None = None, workers: int | None = None,
-                progress: bool | None = None) -> DedupResult:
+                progress: bool | None = None, prefer=None) -> DedupResult:
     """Find and merge records of the same work.
 
     Parameters
@@ -293,6 +293,12 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
         ``settings.workers``.
     progress : bool, optional
         Show a progress bar over the stages; default: only when stderr is a terminal.
+    prefer : iterable of str, or mapping of str to int, optional
+        Ids to keep as the id of their work whatever the completeness of the other copies
+        (e.g. records already screened, so that their decisions keep naming the kept
+        record after a new search round). A mapping ranks them: the highest rank of a work
+        is kept (then the most complete, then the smallest id). Empty fields are still
+        filled from the other copies. Ids not in ``frame`` are ignored.
 
     Returns
     -------
@@ -353,7 +359,12 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
                                  f"{str(ids[a])!r} and {str(ids[b])!r} are marked 'different', but other lines "
                                  "marked 'same' join them: the overrides contradict each other")) from None
     tick("cluster")
-    records, kept = merge(prep, labels, columns)
+    preferred = None
+    if prefer is not None:
+        rank = ({str(k): int(v) for k, v in prefer.items()} if isinstance(prefer, dict)
+                else {str(x): 1 for x in prefer})
+        preferred = np.fromiter((rank.get(x, 0) for x in ids), dtype=np.int64, count=len(ids))
+    records, kept = merge(prep, labels, columns, preferred)
     tick("merge")
     bar.close()
 

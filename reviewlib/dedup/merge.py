@@ -1,7 +1,9 @@
 """Stage 6 of deduplication: one record per work, with a trail of where every value came from.
 
 The record kept for a work is its most complete one (most non-empty bibliographic fields;
-ties go to the smallest id, so the choice never depends on input order). Its empty fields
+ties go to the smallest id, so the choice never depends on input order). Records the caller
+*prefers* come first whatever their completeness: a work that was already screened keeps
+the id its decisions name when a later search brings a richer copy of it. Its empty fields
 are filled from the other records of the work, most complete first. Nothing is dropped:
 ``merged_ids`` lists every input record of the work, ``source`` every file they came from,
 and ``origin`` names the record each filled-in field was taken from.
@@ -27,7 +29,8 @@ def completeness(frame: pd.DataFrame) -> np.ndarray:
     return (frame[cols].astype(str) != "").sum(axis=1).to_numpy(np.int64)
 
 
-def merge(prep: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> tuple[pd.DataFrame, np.ndarray]:
+def merge(prep: pd.DataFrame, labels: np.ndarray, columns: list[str],
+          prefer: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """Build the table of kept records.
 
     Parameters
@@ -39,6 +42,9 @@ def merge(prep: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> tuple[p
     columns : list of str
         Input columns to carry into the output, in order (``source`` among them gets the
         ";"-joined sources of the whole work).
+    prefer : numpy.ndarray of bool or int, optional
+        Rank of each row (0 = no preference): the row of highest rank is kept for its work,
+        then the most complete, then the smallest id.
 
     Returns
     -------
@@ -50,8 +56,9 @@ def merge(prep: pd.DataFrame, labels: np.ndarray, columns: list[str]) -> tuple[p
     n = len(prep)
     rows = np.arange(n)
     comp = completeness(prep)
-    # rank inside each cluster: most complete first, ties by id (= row order)
-    order = np.lexsort((rows, -comp, labels))
+    pref = np.zeros(n, dtype=np.int64) if prefer is None else np.asarray(prefer, dtype=np.int64)
+    # rank inside each cluster: preferred first, then most complete, ties by id (= row order)
+    order = np.lexsort((rows, -comp, -pref, labels))
     lab_sorted = labels[order]
     first = np.ones(n, dtype=bool)
     first[1:] = lab_sorted[1:] != lab_sorted[:-1]

@@ -56,6 +56,7 @@ class MetaResult:
     ``egger()``, ``begg()``  funnel-plot asymmetry tests (metafor's regtest / ranktest)
     ``trimfill()``           Duval & Tweedie's trim and fill
     ``forest()``, ``funnel()``  plots (return the figure and the plotted coordinates)
+    ``robust(cluster)``      CR2 cluster-robust test of the mean (clubSandwich ``coef_test``)
 
     Attributes
     ----------
@@ -285,6 +286,12 @@ class MetaResult:
                               filled=np.arange(len(y)) >= self.k, original=self)
 
     # ------------------------------------------------------------------ plots
+    def robust(self, cluster, level: float | None = None):
+        """CR2 cluster-robust test of the pooled mean with Satterthwaite df
+        (:func:`reviewlib.meta.robust.robust`; clubSandwich ``coef_test(vcov = "CR2")``)."""
+        from reviewlib.meta.robust import robust
+        return robust(self, cluster, level=level)
+
     def forest(self, ax=None, transform: Callable | None = None, groups=None, **kwargs):
         """Forest plot; returns ``(figure, coordinates)`` (see :func:`.plots.forest`)."""
         return plots.forest(self, ax=ax, transform=transform, groups=groups, **kwargs)

@@ -8,10 +8,11 @@ How the units flow (Page et al. 2021, figure 1, "updated reviews" variant):
 
 Databases and registers column
     ``database_results`` + ``register_results`` raw records (every record of every export) →
-    ``duplicates`` (records removed by deduplication: raw records minus the deduplicated
-    records that contain at least one database/register record) and ``excluded_automatic``
-    / ``excluded_other`` (0: the folder has no place for automated removals) →
-    ``records_screened`` → ``records_excluded`` (final title/abstract exclude) →
+    ``duplicates`` (records removed by deduplication: the database/register records in the
+    works of deduplication's ``merged_ids`` minus the works that contain at least one),
+    ``excluded_automatic`` / ``excluded_other`` (``removed.csv`` rows with / without a
+    ``tool``) → ``records_screened`` (records with a row in a title/abstract file) →
+    ``records_excluded`` (final title/abstract exclude) →
     ``dbr_sought_reports`` (one report per record that passed) →
     ``dbr_notretrieved_reports`` (``retrieved=no``) and ``dbr_assessed`` →
     ``dbr_excluded`` (per reason label) and included reports.
@@ -35,6 +36,13 @@ Included
     report leaves the totals when ``previous_audit.csv`` marks it ``out_of_scope`` (``unclear``
     and unaudited reports stay), and a previous study leaves when all its reports do
     (extensions ``previous_excluded_reports`` / ``previous_excluded_studies``).
+
+Updates (living reviews)
+    With more than one search round in ``sources.csv``, the diagram is that of the latest
+    round, as the PRISMA 2020 template for updated reviews draws it: only the records of the
+    latest round's exports are identified, records already found in an earlier round count
+    as its duplicates, and the studies and reports included in earlier rounds join those
+    of the ``previous`` sources in ``previous_studies`` / ``previous_reports``.
 
 Arithmetic identities between boxes are checked (see :func:`check_identities`); a
 violation names the files whose rows are incomplete and the records concerned.
@@ -67,6 +75,10 @@ from reviewlib.screening import (
     title_abstract_status,
 )
 from reviewlib.screening import layout as L
+from reviewlib.screening.rawcount import count_entries
+from reviewlib.screening.sources import _lost_message
+from reviewlib.screening.removed import removed_counts
+from reviewlib.screening.rounds import latest_round, record_rounds
 
 #: Keys of the PRISMA2020 R template that hold a single count, in template order.
 COUNT_KEYS = [
@@ -105,9 +117,11 @@ class PrismaCounts:
     files : dict of str to str
         The folder's files and folders named in identity messages.
     sources : list of dict
-        Identification per source, in ``sources.csv`` order: ``source_id``, ``type``,
-        ``name``, ``records`` (in the export) and ``duplicates_removed`` (``None`` for
-        ``previous`` sources, which are not deduplicated).
+        Identification per source counted, in ``sources.csv`` order: ``source_id``,
+        ``type``, ``name``, ``records`` (in the export) and ``duplicates_removed`` (``None``
+        for ``previous`` sources, which are not deduplicated).
+    update_round : int
+        The search round counted as an update (0: every round counted together).
     """
 
     counts: dict[str, int | None]
@@ -116,6 +130,7 @@ class PrismaCounts:
     has_other: bool
     files: dict[str, str] = field(default_factory=dict)
     sources: list[dict] = field(default_factory=list)
+    update_round: int = 0
 
     def __getitem__(self, key: str):
         return self.lists[key] if key in self.lists else self.counts[key]
@@ -137,6 +152,7 @@ class PrismaCounts:
                                        if self.has_other else None)
         for k in EXTENSION_KEYS:
             out[k] = self.counts[k]
+        out["update_round"] = self.update_round or None
         out["sources"] = [dict(s) for s in self.sources]
         by_type: dict[str, int] = {}
         for s in self.sources:
@@ -179,7 +195,39 @@ def _reason_list(frame: pd.DataFrame, labels: dict[str, str], order: list[str]
     return [(labels.get(c, c), counts[c]) for c in keys]
 
 
-def count_folder(folder: ScreeningFolder) -> PrismaCounts:
+def _scope(folder: ScreeningFolder, update: bool) -> tuple[set[str], set[str]]:
+    """(sources counted as identified, works counted as new) for the whole review or, in an
+    update, for its latest round only."""
+    src = folder.sources
+    if not update:
+        return set(src["source_id"]), set(folder.records[F.ID])
+    latest = latest_round(folder)
+    rr = record_rounds(folder)
+    sources = {s for s, t in zip(src["source_id"], src["type"])
+               if t == L.PREVIOUS or folder.rounds.get(s) == latest}
+    return sources, set(rr.loc[rr["new"], "record_id"])
+
+
+def _members(folder: ScreeningFolder, sources: set[str], works: set[str]
+             ) -> tuple[Counter, Counter]:
+    """Per PRISMA column: records of ``sources`` inside every work, and the works of
+    ``works``, both read from deduplication's ``merged_ids`` (not from the exports)."""
+    src = dict(zip(folder.identified[F.ID], folder.identified["source_id"])) \
+        if len(folder.identified) else {}
+    typ = dict(zip(folder.sources["source_id"], folder.sources["type"]))
+    members, kept = Counter(), Counter()
+    for rid, column, merged in zip(folder.records[F.ID], folder.records["column"],
+                                   folder.records[F.MERGED_IDS]):
+        for m in merged.split(";"):
+            s = src.get(m)
+            if s in sources:
+                members[L.DBR if typ.get(s) in L.DATABASE_TYPES else L.OTHER] += 1
+        if rid in works:
+            kept[column] += 1
+    return members, kept
+
+
+def count_folder(folder: ScreeningFolder, *, update: bool | None = None) -> PrismaCounts:
     """PRISMA 2020 counts of a loaded, clean folder; identities are checked.
 
     Parameters
@@ -187,6 +235,10 @@ def count_folder(folder: ScreeningFolder) -> PrismaCounts:
     folder : ScreeningFolder
         From :func:`reviewlib.screening.load_checked` (a folder with problems gives
         meaningless counts).
+    update : bool, optional
+        Count the latest search round as an update (see :mod:`reviewlib.screening.rounds`):
+        only its records are identified, and the studies included in earlier rounds join
+        the previous version's. Default: when ``sources.csv`` has more than one round.
 
     Returns
     -------
@@ -196,15 +248,19 @@ def count_folder(folder: ScreeningFolder) -> PrismaCounts:
     ------
     InputError
         When an identity between boxes fails (screening not finished, unresolved full-text
-        conflicts); each problem names the files and the records concerned.
+        conflicts, an export whose records were not all read); each problem names the files
+        and the records concerned.
     """
-    src = folder.sources
+    latest = latest_round(folder)
+    update = latest > 1 if update is None else (update and latest > 1)
+    in_scope, new_works = _scope(folder, update)
+    src = folder.sources[folder.sources["source_id"].isin(in_scope)]
     ident = folder.identified
     per_source = Counter(ident["source_id"]) if len(ident) else Counter()
     c: dict[str, int | None] = {}
     lists: dict[str, list[tuple[str, int]]] = {}
     types = set(src["type"])
-    has_previous = L.PREVIOUS in types
+    has_previous = L.PREVIOUS in types or update
     has_other = bool(types & set(L.OTHER_TYPES))
 
     def total(kind: str) -> int:
@@ -219,40 +275,43 @@ def count_folder(folder: ScreeningFolder) -> PrismaCounts:
     for kind, key in _OTHER_KEY.items():
         c[key] = total(kind) if has_other else None
 
-    recs = folder.records
-    n_dbr_kept = int((recs["column"] == L.DBR).sum())
-    n_oth_kept = int((recs["column"] == L.OTHER).sum())
-    dbr_raw = c["database_results"] + c["register_results"]
-    c["duplicates"] = dbr_raw - n_dbr_kept
-    c["excluded_automatic"] = 0
-    c["excluded_other"] = 0
-    c["records_screened"] = n_dbr_kept - c["excluded_automatic"] - c["excluded_other"]
-
     ta = title_abstract_status(folder)
     ft = full_text_status(folder, ta)
-    ta_dbr = ta[ta["column"] == L.DBR]
-    ta_oth = ta[ta["column"] == L.OTHER]
+    # the records of this count: every work, or those first found in the latest round
+    ta_new = ta[ta["record_id"].isin(new_works)]
+    ft_new = ft[ft["record_id"].isin(new_works)]
+    # three independent sources: deduplication's merged_ids (duplicates), removed.csv
+    # (removed before screening) and the decision rows (screened); check_identities then
+    # compares their sum with the records read from the exports
+    members, kept = _members(folder, in_scope, new_works)
+    c["duplicates"] = members[L.DBR] - kept[L.DBR]
+    c["excluded_automatic"], c["excluded_other"] = removed_counts(folder, new_works)
+    dbr_works = set(ta_new.loc[ta_new["column"] == L.DBR, "record_id"])
+    ta_rows = folder.rows(L.TITLE_ABSTRACT)
+    c["records_screened"] = len(dbr_works & set(ta_rows["record_id"]))
+    ta_dbr = ta_new[ta_new["column"] == L.DBR]
+    ta_oth = ta_new[ta_new["column"] == L.OTHER]
     c["records_excluded"] = int((ta_dbr["final"] == "exclude").sum())
     c["dbr_sought_reports"] = int(ta_dbr["passed"].sum())
 
     ft_labels = folder.reason_labels(L.FULL_TEXT)
     order = list(folder.reasons.loc[folder.reasons["stage"] == L.FULL_TEXT, "code"])
     for col, prefix in ((L.DBR, "dbr"), (L.OTHER, "other")):
-        f = ft[ft["column"] == col]
+        f = ft_new[ft_new["column"] == col]
         c[f"{prefix}_notretrieved_reports"] = int((f["status"] == "not_retrieved").sum())
         c[f"{prefix}_assessed"] = int(f["status"].isin(["included", "excluded"]).sum())
         lists[f"{prefix}_excluded"] = _reason_list(f[f["status"] == "excluded"], ft_labels, order)
-    oth_raw = sum(c[k] or 0 for k in _OTHER_KEY.values())
-    c["other_duplicates"] = oth_raw - n_oth_kept if has_other else None
+    c["other_duplicates"] = members[L.OTHER] - kept[L.OTHER] if has_other else None
     c["other_not_sought"] = int((ta_oth["final"] == "exclude").sum()) if has_other else None
     c["other_sought_reports"] = int(ta_oth["passed"].sum()) if has_other else None
     if not has_other:
         c["other_notretrieved_reports"] = c["other_assessed"] = None
         lists["other_excluded"] = []
 
-    included = ft[ft["status"] == "included"]
+    included = ft_new[ft_new["status"] == "included"]
+    earlier = ft[(ft["status"] == "included") & ~ft["record_id"].isin(new_works)]
     prev = folder.previous
-    prev_studies = set(prev["study_id"]) if has_previous else set()
+    prev_studies = set(prev["study_id"]) | set(earlier["study_id"]) if has_previous else set()
     c["new_reports"] = len(included)
     new_ids = set(included["study_id"])
     c["new_studies"] = len(new_ids - prev_studies)
@@ -262,10 +321,11 @@ def count_folder(folder: ScreeningFolder) -> PrismaCounts:
             a = folder.audit[folder.audit["valid"]]
             out_ids = set(a.loc[a["verdict"] == "out_of_scope", "record_id"])
         c["previous_studies"] = len(prev_studies)
-        c["previous_reports"] = len(prev)
+        c["previous_reports"] = len(prev) + len(earlier)
         kept_prev = prev[~prev[F.ID].isin(out_ids)]
         c["previous_excluded_reports"] = len(prev) - len(kept_prev)
-        c["previous_excluded_studies"] = len(prev_studies - set(kept_prev["study_id"]))
+        c["previous_excluded_studies"] = len(
+            prev_studies - set(kept_prev["study_id"]) - set(earlier["study_id"]))
         c["total_studies"] = (c["previous_studies"] - c["previous_excluded_studies"]
                               + c["new_studies"])
         c["total_reports"] = (c["previous_reports"] - c["previous_excluded_reports"]
@@ -276,12 +336,33 @@ def count_folder(folder: ScreeningFolder) -> PrismaCounts:
             c[k] = None
         c["total_studies"], c["total_reports"] = c["new_studies"], c["new_reports"]
     files = {"sources": folder.path(L.SOURCES_FILE), "ta": folder.path(L.TITLE_ABSTRACT),
-             "ft": folder.path(L.FULL_TEXT), "audit": folder.path(L.AUDIT_FILE)}
-    counts = PrismaCounts(c, lists, has_previous, has_other, files, source_counts(folder))
-    problems = check_identities(counts, ta=ta, ft=ft)
+             "ft": folder.path(L.FULL_TEXT), "audit": folder.path(L.AUDIT_FILE),
+             "removed": folder.path(L.REMOVED_FILE)}
+    sources = [s for s in source_counts(folder) if s["source_id"] in in_scope]
+    counts = PrismaCounts(c, lists, has_previous, has_other, files, sources,
+                          latest if update else 0)
+    problems = export_problems(folder, in_scope) + check_identities(
+        counts, ta=ta_new, ft=ft_new)
     if problems:
         raise InputError(problems)
     return counts
+
+
+def export_problems(folder: ScreeningFolder, sources: set[str] | None = None
+                    ) -> list[Problem]:
+    """Exports whose records, counted from the file's text
+    (:func:`reviewlib.prisma.rawcount.count_entries`), differ from the records read."""
+    out = []
+    read = Counter(folder.identified["source_id"]) if len(folder.identified) else Counter()
+    read.update(folder.previous["source_id"] if len(folder.previous) else [])
+    for r in folder.sources.itertuples(index=False):
+        if sources is not None and r.source_id not in sources:
+            continue
+        n = count_entries(folder.path(r.file))
+        if n is not None and n != read[r.source_id]:
+            out.append(Problem(folder.path(r.file), None, None,
+                               _lost_message(n, read[r.source_id])))
+    return out
 
 
 def _first(ids, k: int = 10) -> str:
@@ -296,8 +377,12 @@ def check_identities(p: PrismaCounts, *, ta: pd.DataFrame | None = None,
 
     Identities (Page et al. 2021, figure 1):
 
+    0. every export holds as many records, counted from its text, as were read from it
+       (:func:`export_problems`, checked by :func:`count_folder`)
     1. database_results + register_results = duplicates + excluded_automatic +
-       excluded_other + records_screened
+       excluded_other + records_screened, each term from its own source: the records
+       read from the exports, deduplication's ``merged_ids``, ``removed.csv``, and the
+       records that have a row in a title/abstract file
     2. records_screened = records_excluded + dbr_sought_reports
     3. dbr_sought_reports = dbr_notretrieved_reports + dbr_assessed
     4. dbr_assessed = Σ dbr_excluded + included reports (databases and registers)
@@ -342,8 +427,12 @@ def check_identities(p: PrismaCounts, *, ta: pd.DataFrame | None = None,
     lhs = c["database_results"] + c["register_results"]
     rhs = c["duplicates"] + c["excluded_automatic"] + c["excluded_other"] + c["records_screened"]
     if lhs != rhs:
-        fail(files["sources"], f"records identified ({lhs}) differ from duplicates + removed + "
-             f"screened ({rhs})")
+        pending = why_ta(L.DBR)
+        fail(files["ta"] if pending else files["sources"], f"records identified from databases and registers ({lhs}) "
+             f"differ from duplicates ({c['duplicates']}, from deduplication) + removed before "
+             f"screening ({c['excluded_automatic'] + c['excluded_other']}, from "
+             f"{L.REMOVED_FILE}) + screened ({c['records_screened']}, from the title/abstract "
+             "files)" + pending)
     if c["records_screened"] != c["records_excluded"] + c["dbr_sought_reports"]:
         fail(files["ta"], f"records screened ({c['records_screened']}) differ from records "
              f"excluded ({c['records_excluded']}) + reports sought ({c['dbr_sought_reports']})"

@@ -12,9 +12,18 @@ The stages, in the order they run:
 ``agreement``               raw agreement and Cohen's kappa with 95% CI per pair -> DataFrame
 ``progress``                screened / remaining / conflicts per stage and reviewer -> DataFrame
 ``previous_audit_status``   the previous version's reports with their re-check verdicts
+``check_eligibility``       problems of ``criteria.csv`` and of the coded files, fast
+``criteria_summary``        yes / no / unclear per criterion of a coded file -> DataFrame
+``criteria_agreement``      kappa per criterion and reviewer pair, from coded files
+``record_rounds``           the search round of every record; the latest round's are new
+
+``check_rounds`` and ``check_removed`` return the problems of the ``round`` column of
+sources.csv and of ``removed.csv`` alone (:mod:`reviewlib.screening.rounds`,
+:mod:`reviewlib.screening.removed`).
 
 The folder layout is described in :mod:`reviewlib.screening.layout`, the decision rules in
-:mod:`reviewlib.screening.decisions`.
+:mod:`reviewlib.screening.decisions`, decisions derived from coded eligibility criteria in
+:mod:`reviewlib.screening.eligibility`.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ from __future__ import annotations
 import os
 
 from reviewlib.errors import InputError, Problem
-from reviewlib.screening.agreement import agreement, progress
+from reviewlib.screening.agreement import agreement, criteria_agreement, progress
 from reviewlib.screening.decisions import (
     conflicts,
     cross_stage_problems,
@@ -30,8 +39,11 @@ from reviewlib.screening.decisions import (
     previous_audit_status,
     title_abstract_status,
 )
+from reviewlib.screening.eligibility import Criterion, check_eligibility, criteria_summary
 from reviewlib.screening.kappa import KappaResult, cohens_kappa, contingency
 from reviewlib.screening.load import DecisionFile, ScreeningFolder, load_folder
+from reviewlib.screening.removed import check_removed
+from reviewlib.screening.rounds import check_rounds, latest_round, record_rounds
 
 
 def check_folder(root: str | os.PathLike = "screening") -> tuple[ScreeningFolder, list[Problem]]:
@@ -73,7 +85,9 @@ def load_checked(root: str | os.PathLike = "screening") -> ScreeningFolder:
 
 
 __all__ = [
-    "DecisionFile", "KappaResult", "ScreeningFolder", "agreement", "check_folder",
+    "Criterion", "DecisionFile", "KappaResult", "ScreeningFolder", "agreement",
+    "check_eligibility", "check_folder", "check_removed", "check_rounds",
+    "criteria_agreement", "criteria_summary", "latest_round", "record_rounds",
     "cohens_kappa", "conflicts", "contingency", "cross_stage_problems", "full_text_status",
     "load_checked", "load_folder", "previous_audit_status", "progress",
     "title_abstract_status",

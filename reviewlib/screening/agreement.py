@@ -26,6 +26,7 @@ import pandas as pd
 
 from reviewlib.screening import layout as L
 from reviewlib.screening.decisions import full_text_status, title_abstract_status
+from reviewlib.screening.eligibility import JUDGEMENTS
 from reviewlib.screening.kappa import cohens_kappa, contingency
 from reviewlib.screening.load import ScreeningFolder
 
@@ -147,3 +148,51 @@ def progress(folder: ScreeningFolder) -> pd.DataFrame:
                         len(conf & done)))
     return pd.DataFrame(out, columns=["stage", "reviewer", "due", "screened", "remaining",
                                       "conflicts"])
+
+
+def criteria_agreement(folder: ScreeningFolder, stage: str = L.TITLE_ABSTRACT, *,
+                       level: float = 0.95) -> pd.DataFrame:
+    """Agreement between reviewers on each eligibility criterion, from coded files.
+
+    Two reviewers can agree on a decision for different reasons; when their files are coded
+    per criterion (:mod:`reviewlib.screening.eligibility`), this shows where their readings
+    of the protocol part. For each pair of reviewers with coded files at ``stage`` and each
+    criterion, the records both coded on that criterion (a cell left empty after a ``no`` is
+    not a judgement) are compared over ``yes``/``no``/``unclear``.
+
+    Parameters
+    ----------
+    folder : ScreeningFolder
+    stage : {"title_abstract", "full_text", "audit"}
+        ``audit`` has a single file, so it never gives a pair.
+    level : float, default 0.95
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``stage``, ``criterion``, ``reviewer_a``, ``reviewer_b``, ``n``,
+        ``agreement``, ``kappa``, ``se``, ``ci_low``, ``ci_high``, ``note``; one row per
+        pair and criterion, in protocol order (empty without two coded files).
+    """
+    cols = ["stage", "criterion", "reviewer_a", "reviewer_b", "n", "agreement", "kappa", "se",
+            "ci_low", "ci_high", "note"]
+    files = {d.reviewer: d.frame[d.frame["valid"]] for d in folder.files(stage, consensus=False)
+             if "criterion" in d.frame.columns} if stage != L.AUDIT else {}
+    out = []
+    for a, b in combinations(sorted(files), 2):
+        fa = files[a].set_index("record_id")
+        fb = files[b].set_index("record_id")
+        both = [r for r in fa.index if r in fb.index]
+        for c in folder.criteria:
+            pairs = [(fa.at[r, c.code], fb.at[r, c.code]) for r in both]
+            pairs = [(x, y) for x, y in pairs if x and y]
+            res = cohens_kappa(contingency([x for x, _ in pairs], [y for _, y in pairs],
+                                           JUDGEMENTS), level=level, categories=JUDGEMENTS)
+            note = ""
+            if res.n == 0:
+                note = "no record coded on this criterion by both reviewers"
+            elif np.isnan(res.kappa):
+                note = "kappa undefined: every shared record got one and the same code"
+            out.append((stage, c.code, a, b, res.n, res.agreement, res.kappa, res.se,
+                        res.ci_low, res.ci_high, note))
+    return pd.DataFrame(out, columns=cols)

@@ -55,7 +55,8 @@ def title_abstract_status(folder: ScreeningFolder) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per record kept by deduplication, columns: ``record_id``, ``column``
+        One row per record kept by deduplication and not removed before screening
+        (``removed.csv``), columns: ``record_id``, ``column``
         (``dbr``/``other``), ``n_reviewers``, ``decisions`` (``"ana=include; ben=exclude"``),
         ``conflict`` (reviewers differ), ``consensus`` (the consensus decision or ``""``),
         ``final`` (``include``/``maybe``/``exclude``, ``""`` when undecided), ``basis``
@@ -71,6 +72,8 @@ def title_abstract_status(folder: ScreeningFolder) -> pd.DataFrame:
     consensus = _by_record(folder.rows(L.TITLE_ABSTRACT, consensus=True))
     out = []
     for rid, column in zip(folder.records[F.ID], folder.records["column"]):
+        if rid in folder.removed_ids:
+            continue   # removed before screening (removed.csv)
         g = reviewers.get(rid)
         decs = list(zip(g["reviewer"], g["decision"])) if g is not None else []
         values = {d for _, d in decs}

@@ -33,7 +33,9 @@ class DecisionFile:
         The path as shown in messages (folder as given + relative path).
     frame : pandas.DataFrame
         The rows as strings, columns of the layout plus ``line`` (1-based physical line).
-        Rows whose ``record_id`` is unusable (empty, unknown, merged, repeated) are kept
+        A coded file (see :mod:`reviewlib.screening.eligibility`) also has one column per
+        criterion and ``criterion`` (the one that decided); its ``decision`` and ``reason``
+        are derived from them. Rows whose ``record_id`` is unusable (empty, unknown, merged, repeated) are kept
         here but flagged ``valid=False``.
     """
 
@@ -75,6 +77,15 @@ class ScreeningFolder:
         Title/abstract and full-text files, reviewers and consensus.
     audit : pandas.DataFrame or None
         ``previous_audit.csv`` when present.
+    criteria : list of Criterion
+        The protocol's eligibility criteria from ``criteria.csv``, in order (empty when the
+        folder has none); see :mod:`reviewlib.screening.eligibility`.
+    removed : pandas.DataFrame or None
+        ``removed.csv`` when present (``valid`` marks usable rows); ``removed_ids`` the
+        kept records it removes before screening.
+    rounds : dict of str to int
+        Search round of every source except ``previous`` (1 when sources.csv has no
+        ``round`` column).
     notes, problems : list of Problem
         Accepted quirks, and every error found.
     """
@@ -89,6 +100,11 @@ class ScreeningFolder:
     decisions: list[DecisionFile] = field(default_factory=list)
     audit: pd.DataFrame | None = None
     audit_path: str = ""
+    criteria: list = field(default_factory=list)
+    removed: pd.DataFrame | None = None
+    removed_path: str = ""
+    removed_ids: set[str] = field(default_factory=set)
+    rounds: dict[str, int] = field(default_factory=dict)
     kept_ids: set[str] = field(default_factory=set)
     merged: dict[str, str] = field(default_factory=dict)
     previous_ids: set[str] = field(default_factory=set)
@@ -144,11 +160,12 @@ def _err(folder: ScreeningFolder, path: str, line: int | None, message: str,
     folder.problems.append(Problem(path, line, column, message))
 
 
-def _read(folder: ScreeningFolder, rel: str, header: list[str]) -> Table | None:
+def _read(folder: ScreeningFolder, rel: str, header: list[str],
+          optional: tuple[str, ...] = ()) -> Table | None:
     """Read one table, record its notes and problems, check its header exactly.
 
-    Returns the table when its rows can be checked (every expected column present), else
-    ``None``.
+    ``optional`` columns may follow ``header``, in that order. Returns the table when its
+    rows can be checked (every expected column present), else ``None``.
     """
     path = folder.path(rel)
     try:
@@ -162,12 +179,14 @@ def _read(folder: ScreeningFolder, rel: str, header: list[str]) -> Table | None:
         return None
     if any(p.message.startswith("missing header") for p in table.problems):
         return None   # read_table said so already; the first row is data, not a header
-    if table.header != header:
+    allowed = [header + list(optional[:k]) for k in range(len(optional) + 1)]
+    if table.header not in allowed:
         line = table.header_line or 1
         missing = [h for h in header if h not in table.header]
-        extra = [h for h in table.header if h not in header]
-        col = next((i + 1 for i, (a, b) in enumerate(zip(table.header, header)) if a != b),
-                   min(len(table.header), len(header)) + 1)
+        full = header + list(optional)
+        extra = [h for h in table.header if h not in full]
+        col = next((i + 1 for i, (a, b) in enumerate(zip(table.header, full)) if a != b),
+                   min(len(table.header), len(full)) + 1)
         detail = []
         if missing:
             detail.append("missing " + ", ".join(missing))
@@ -175,8 +194,9 @@ def _read(folder: ScreeningFolder, rel: str, header: list[str]) -> Table | None:
             detail.append("unexpected " + ", ".join(repr(x) for x in extra))
         if not detail:
             detail.append("columns in another order")
+        shown = ",".join(header) + "".join(f"[,{o}]" for o in optional)
         _err(folder, str(table.path), line,
-             f"header must be exactly {','.join(header)} ({'; '.join(detail)})", col)
+             f"header must be exactly {shown} ({'; '.join(detail)})", col)
         if missing:
             return None
     return table

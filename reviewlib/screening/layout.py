@@ -3,7 +3,7 @@
 A screening folder is self-contained; every path below is relative to it, so a copy of the
 folder anywhere gives the same results::
 
-    sources.csv           source_id,type,name,searched_on,query,file
+    sources.csv           source_id,type,name,searched_on,query,file[,round]
     search/               raw exports named in sources.csv (never edited by hand)
     reasons.csv           code,stage,label
     dedup_overrides.csv   id_a,id_b,decision,note                      (optional)
@@ -11,6 +11,19 @@ folder anywhere gives the same results::
     full_text/<reviewer>.csv        record_id,retrieved,decision,reason,study_id,note
     title_abstract/consensus.csv, full_text/consensus.csv              (optional, reserved)
     previous_audit.csv    record_id,verdict,reason,note                (optional)
+    criteria.csv          criterion,label,description,reason_no,reason_unclear (optional)
+
+With ``criteria.csv``, a decision file or the audit may be *coded* instead: its
+``decision``/``verdict`` and ``reason`` columns give way to one column per criterion, in
+protocol order (``record_id,period,asia,...,note``; full text keeps ``retrieved`` and
+``study_id``), and the decision is derived (:mod:`reviewlib.screening.eligibility`).
+    removed.csv           record_id,reason,tool,note                   (optional)
+
+``round`` (optional column of sources.csv) numbers the search rounds of a living review:
+1 for the first search, 2 for the first update, and so on (empty for ``previous``
+sources). Without the column every source belongs to round 1. ``removed.csv`` lists
+records removed before title/abstract screening: by an automation tool (``tool`` names it)
+or for another reason (``tool`` empty).
 
 Source types and the PRISMA 2020 column they feed (Page et al. 2021, figure 1):
 
@@ -36,12 +49,16 @@ OVERRIDES_HEADER = ["id_a", "id_b", "decision", "note"]
 TITLE_ABSTRACT_HEADER = ["record_id", "decision", "reason", "note"]
 FULL_TEXT_HEADER = ["record_id", "retrieved", "decision", "reason", "study_id", "note"]
 AUDIT_HEADER = ["record_id", "verdict", "reason", "note"]
+REMOVED_HEADER = ["record_id", "reason", "tool", "note"]
+#: Optional last column of sources.csv: the search round of each source.
+ROUND_COLUMN = "round"
 
 #: File and folder names inside a screening folder.
 SOURCES_FILE = "sources.csv"
 REASONS_FILE = "reasons.csv"
 OVERRIDES_FILE = "dedup_overrides.csv"
 AUDIT_FILE = "previous_audit.csv"
+REMOVED_FILE = "removed.csv"
 TITLE_ABSTRACT = "title_abstract"
 FULL_TEXT = "full_text"
 #: Reserved reviewer name: the file that settles conflicts at its stage.
@@ -73,6 +90,7 @@ HEADERS = {
     REASONS_FILE: REASONS_HEADER,
     OVERRIDES_FILE: OVERRIDES_HEADER,
     AUDIT_FILE: AUDIT_HEADER,
+    REMOVED_FILE: REMOVED_HEADER,
     TITLE_ABSTRACT: TITLE_ABSTRACT_HEADER,
     FULL_TEXT: FULL_TEXT_HEADER,
 }

@@ -23,6 +23,7 @@ from reviewlib.io import Table, read_table
 from reviewlib.records import fields as F
 from reviewlib.screening import layout as L
 from reviewlib.screening.folder import ScreeningFolder, _err, _frame, _read
+from reviewlib.screening.rawcount import count_entries
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -58,12 +59,16 @@ def _load_sources(folder: ScreeningFolder) -> Table | None:
         _err(folder, folder.path(rel), None, "missing: every screening folder needs sources.csv "
              f"({','.join(L.SOURCES_HEADER)})")
         return None
-    table = _read(folder, rel, L.SOURCES_HEADER)
+    table = _read(folder, rel, L.SOURCES_HEADER, optional=(L.ROUND_COLUMN,))
     if table is None:
         return None
-    frame = _frame(table, L.SOURCES_HEADER)
+    has_round = L.ROUND_COLUMN in table.header
+    header = L.SOURCES_HEADER + ([L.ROUND_COLUMN] if has_round else [])
+    frame = _frame(table, header)
+    if not has_round:
+        frame[L.ROUND_COLUMN] = ""
     path = str(table.path)
-    col = {h: table.column(h) for h in L.SOURCES_HEADER}
+    col = {h: table.column(h) for h in header}
     seen_id: dict[str, int] = {}
     seen_file: dict[str, int] = {}
     keep = []
@@ -91,6 +96,10 @@ def _load_sources(folder: ScreeningFolder) -> Table | None:
         elif r.searched_on and not _is_date(r.searched_on):
             _err(folder, path, r.line, f"searched_on {r.searched_on!r} must be a date "
                  "YYYY-MM-DD (or empty)", col["searched_on"])
+        if has_round:
+            ok = _check_round(folder, path, r, col[L.ROUND_COLUMN]) and ok
+        elif r.type != L.PREVIOUS:
+            folder.rounds[r.source_id] = 1
         if not r.file:
             _err(folder, path, r.line, "file is empty: name the export of this source, "
                  "relative to the screening folder", col["file"])
@@ -117,6 +126,52 @@ def _load_sources(folder: ScreeningFolder) -> Table | None:
     frame["valid"] = keep
     folder.sources = frame
     return table
+
+
+def _check_round(folder: ScreeningFolder, path: str, r, column: int) -> bool:
+    """Validate one ``round`` cell; record the round of a valid source."""
+    value = getattr(r, L.ROUND_COLUMN)
+    if r.type == L.PREVIOUS:
+        if value:
+            _err(folder, path, r.line, f"round {value!r} must be empty for a 'previous' source "
+                 "(the previous version is not a search round)", column)
+            return False
+        return True
+    if not re.fullmatch(r"[1-9][0-9]{0,3}", value):
+        _err(folder, path, r.line, f"round {value!r} must be the number of the search round "
+             "(1 for the first search, 2 for the first update, ...)", column)
+        return False
+    folder.rounds[r.source_id] = int(value)
+    return True
+
+
+def _decided_ids(folder: ScreeningFolder) -> set[str]:
+    """Every record id named in a decision file or in removed.csv (read leniently: the
+    strict reading, with its messages, comes later)."""
+    paths = [folder.path(L.REMOVED_FILE)]
+    for stage in L.STAGES:
+        d = folder.path(stage)
+        if os.path.isdir(d):
+            paths += [os.path.join(d, n) for n in sorted(os.listdir(d))
+                      if n.lower().endswith(".csv") and not n.startswith((".", "~$"))]
+    ids: set[str] = set()
+    for p in paths:
+        if not os.path.isfile(p):
+            continue
+        try:
+            table = read_table(p)
+        except InputError:
+            continue
+        if "record_id" in table.header:
+            ids.update(row.get("record_id", "").strip() for row in table.rows)
+    ids.discard("")
+    return ids
+
+
+def _lost_message(counted: int, read: int) -> str:
+    return (f"the file holds {counted} record(s), counted from its text, but {read} were read "
+            "from it: a record the reader could not separate would be missing from the "
+            "PRISMA counts")
 
 
 def _previous_study_ids(folder: ScreeningFolder, rel: str, n: int) -> list[str] | None:
@@ -157,6 +212,10 @@ def _load_records(folder: ScreeningFolder, table: Table) -> None:
             folder.problems.extend(probs)
             complete = False
         f = records.frame.copy()
+        counted = count_entries(folder.path(r.file))
+        if counted is not None and counted != len(f):
+            _err(folder, folder.path(r.file), None, _lost_message(counted, len(f)))
+            complete = False
         for c in (F.ID, F.TITLE, F.AUTHOR, F.YEAR):
             if c not in f.columns:
                 f[c] = ""
@@ -247,8 +306,15 @@ def _deduplicate(folder: ScreeningFolder, identified: pd.DataFrame,
     from reviewlib.dedup import deduplicate
 
     try:
+        # records already decided on keep their ids (a new round's richer copy of a work
+        # fills its empty fields but does not take its place); among several decided
+        # copies of one work, the one of the earliest round
+        latest = max(folder.rounds.values(), default=1)
+        round_of = {rid: folder.rounds.get(s, 1)
+                    for rid, s in zip(identified[F.ID], identified["source_id"])}
+        prefer = {rid: 1 + latest - round_of.get(rid, latest) for rid in _decided_ids(folder)}
         result = deduplicate(identified.drop(columns=["source_id", "type", "column"]),
-                             overrides=overrides)
+                             overrides=overrides, prefer=prefer)
     except InputError as e:
         folder.problems.extend(e.problems)
         return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import bibtexparser
 from docutils.nodes import make_id
@@ -43,6 +44,10 @@ class BibEntry:
     suffix : str
         ``"a"``, ``"b"``, ... when several entries would otherwise get the same label
         (assigned in key order by :func:`read_bib`), else ``""``.
+    support : reviewlib.synthesis.support.Support or None
+        The review's verdict on the work, when known
+        (:func:`~reviewlib.synthesis.review.load_bib` fills it); tables mark citations of
+        works found out of scope or unclear.
     """
 
     key: str
@@ -50,6 +55,7 @@ class BibEntry:
     authors: tuple[str, ...]
     year: str
     suffix: str = ""
+    support: Any = None
 
     @property
     def label(self) -> str:

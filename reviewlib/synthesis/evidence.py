@@ -1,7 +1,10 @@
 """Evidence maps from ``extraction/studies.csv``: which drivers each study covers, by region.
 
-A study's ``drivers`` cell lists the digital drivers it examines (";"-joined codes from
-:data:`~reviewlib.synthesis.review.DRIVERS`). :func:`driver_matrix` turns that into one
+A study's ``drivers`` cell lists the digital drivers it examines (";"-joined codes of the
+``driver`` dimension of the review's codebook, :mod:`reviewlib.synthesis.codebook`).
+:func:`load_studies` checks every coded column against the codebook and keeps it in
+``attrs["codebook"]``; the functions below take the drivers, their order and labels from
+there (the packaged default codebook for a frame that carries none). :func:`driver_matrix` turns that into one
 0/1 column per driver; :func:`evidence_counts` counts studies per region and driver;
 :func:`evidence_heatmap` and :func:`study_matrix_figure` draw the two views of the map.
 """
@@ -20,12 +23,13 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from reviewlib.errors import InputError, Problem
+from reviewlib.errors import InputError, Problem, UsageError
 from reviewlib.io.table import read_table
 from reviewlib.synthesis.bib import BibEntry
 from reviewlib.synthesis.citations import split_keys
 from reviewlib.synthesis.paths import project_root
-from reviewlib.synthesis.review import DRIVER_LABELS, DRIVERS
+from reviewlib.synthesis.codebook import (CODED_COLUMNS, Codebook, coded_cell_problems,
+                                          default_codebook, load_codebook)
 
 #: Where the study table lives, relative to the project root.
 STUDIES_FILE = Path("extraction") / "studies.csv"
@@ -42,6 +46,17 @@ UNSTATED_COLOUR = "#9e9e9e"
 
 #: Column of :func:`evidence_counts` counting studies that name none of the drivers.
 NO_DRIVER = "none named"
+
+
+def codebook_of(frame: pd.DataFrame) -> Codebook:
+    """The codebook a frame was checked against (``attrs["codebook"]``), else the default."""
+    book = frame.attrs.get("codebook")
+    return book if isinstance(book, Codebook) else default_codebook()
+
+
+def _drivers(frame: pd.DataFrame) -> tuple[tuple[str, ...], dict[str, str]]:
+    book = codebook_of(frame)
+    return book.codes("driver"), book.labels("driver")
 
 
 def load_studies(root: str | Path | None = None, *,
@@ -64,13 +79,17 @@ def load_studies(root: str | Path | None = None, *,
     ------
     InputError
         For an unreadable file, a missing column, an empty or repeated ``study_id``, or a
-        driver code outside :data:`~reviewlib.synthesis.review.DRIVERS`.
+        code in ``drivers``, ``region`` or ``design`` that the codebook does not declare.
 
     Examples
     --------
     >>> studies = load_studies()         # doctest: +SKIP
     """
     path = Path(path) if path is not None else project_root(root) / STUDIES_FILE
+    try:
+        book = load_codebook(root if root is not None else path)
+    except UsageError:          # a file outside any review project: the default codebook
+        book = default_codebook()
     table = read_table(path, expected=STUDY_COLUMNS)
     problems: list[Problem] = list(table.problems)
     missing = [c for c in STUDY_COLUMNS if c not in table.keys]
@@ -88,15 +107,14 @@ def load_studies(root: str | Path | None = None, *,
             problems.append(Problem(str(path), line, col["study_id"],
                                     f"study_id {sid!r} repeats line {seen[sid]}"))
         seen.setdefault(sid, line)
-        for d in split_keys(row["drivers"]):
-            if d not in DRIVERS:
-                problems.append(Problem(str(path), line, col["drivers"],
-                                        f"driver {d!r} is not one of {', '.join(DRIVERS)}"))
+    problems += coded_cell_problems(table, book, CODED_COLUMNS)
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
     if problems:
         raise InputError(problems)
     frame = table.to_frame().map(str.strip)
     frame.attrs["lines"] = list(table.lines)
     frame.attrs["path"] = str(path)
+    frame.attrs["codebook"] = book
     return frame
 
 
@@ -133,9 +151,12 @@ def driver_matrix(studies: pd.DataFrame) -> pd.DataFrame:
     >>> driver_matrix(s).loc["a"].tolist()
     [1, 0, 1, 0]
     """
-    rows = [[int(d in split_keys(cell)) for d in DRIVERS] for cell in studies["drivers"]]
-    return pd.DataFrame(rows, index=pd.Index(studies["study_id"], name="study_id"),
-                        columns=list(DRIVERS))
+    drivers, _ = _drivers(studies)
+    rows = [[int(d in split_keys(cell)) for d in drivers] for cell in studies["drivers"]]
+    out = pd.DataFrame(rows, index=pd.Index(studies["study_id"], name="study_id"),
+                       columns=list(drivers))
+    out.attrs["codebook"] = codebook_of(studies)
+    return out
 
 
 def _regions(studies: pd.DataFrame) -> pd.Series:
@@ -174,7 +195,9 @@ def evidence_counts(studies: pd.DataFrame, by: str = "region") -> pd.DataFrame:
     counts["studies"] = pd.Series(groups).value_counts()
     counts.index.name = by
     counts = counts.reset_index().sort_values(["studies", by], ascending=[False, True])
-    return counts.set_index(by)
+    counts = counts.set_index(by)
+    counts.attrs["codebook"] = codebook_of(studies)
+    return counts
 
 
 def driver_coverage(studies: pd.DataFrame) -> pd.DataFrame:
@@ -195,8 +218,9 @@ def driver_coverage(studies: pd.DataFrame) -> pd.DataFrame:
     [1, 0, 1, 0]
     """
     matrix = driver_matrix(studies)
-    out = pd.DataFrame({"driver": list(DRIVERS),
-                        "label": [DRIVER_LABELS[d] for d in DRIVERS],
+    drivers, labels = _drivers(studies)
+    out = pd.DataFrame({"driver": list(drivers),
+                        "label": [labels[d] for d in drivers],
                         "studies": matrix.sum(axis=0).to_numpy()})
     if "included" in studies.columns:
         mask = (studies["included"] == "yes").to_numpy()
@@ -205,7 +229,7 @@ def driver_coverage(studies: pd.DataFrame) -> pd.DataFrame:
 
 
 def drivers_per_study(studies: pd.DataFrame) -> pd.Series:
-    """How many studies cover 0, 1, 2, 3 and 4 of the drivers.
+    """How many studies cover 0, 1, 2, ... of the drivers (up to all of them).
 
     The review admitted studies with at least two co-occurring drivers (single-driver
     studies only by exception), so this distribution tests that rule on the extracted data.
@@ -217,7 +241,8 @@ def drivers_per_study(studies: pd.DataFrame) -> pd.Series:
     [0, 1, 1, 0, 0]
     """
     n = driver_matrix(studies).sum(axis=1)
-    return n.value_counts().reindex(range(len(DRIVERS) + 1), fill_value=0).rename("studies")
+    k = len(_drivers(studies)[0])
+    return n.value_counts().reindex(range(k + 1), fill_value=0).rename("studies")
 
 
 def evidence_heatmap(counts: pd.DataFrame, *, title: str | None = None,
@@ -237,30 +262,31 @@ def evidence_heatmap(counts: pd.DataFrame, *, title: str | None = None,
     -------
     matplotlib.figure.Figure
     """
-    columns = list(DRIVERS) + ([NO_DRIVER] if NO_DRIVER in counts.columns else [])
+    drivers, driver_labels = _drivers(counts)  # the codebook's drivers
+    columns = list(drivers) + ([NO_DRIVER] if NO_DRIVER in counts.columns else [])
     values = counts[columns].to_numpy(dtype=float)
     if ax is None:
         fig, ax = plt.subplots(figsize=(7, 1.9 + 0.5 * max(len(counts), 1)))
     else:
         fig = ax.figure
-    vmax = max(values[:, :len(DRIVERS)].max(initial=0), 1)
-    image = ax.imshow(np.where(np.arange(len(columns)) < len(DRIVERS), values, np.nan),
+    vmax = max(values[:, :len(drivers)].max(initial=0), 1)
+    image = ax.imshow(np.where(np.arange(len(columns)) < len(drivers), values, np.nan),
                       cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
-    if len(columns) > len(DRIVERS):
+    if len(columns) > len(drivers):
         # The "none named" column is grey: it counts studies, not coverage of a driver.
-        ax.imshow(np.where(np.arange(len(columns)) >= len(DRIVERS), 1.0, np.nan)
+        ax.imshow(np.where(np.arange(len(columns)) >= len(drivers), 1.0, np.nan)
                   * np.ones_like(values),
                   cmap="Greys", vmin=0, vmax=5, aspect="auto")
-        ax.axvline(len(DRIVERS) - 0.5, color="white", lw=4)
+        ax.axvline(len(drivers) - 0.5, color="white", lw=4)
     ax.set_xticks(range(len(columns)),
-                  [DRIVER_LABELS.get(d, d) for d in columns], rotation=20, ha="right")
+                  [driver_labels.get(d, d) for d in columns], rotation=20, ha="right")
     ax.set_yticks(range(len(counts)),
                   [f"{g} ({n})" for g, n in zip(counts.index, counts["studies"])])
     for i in range(values.shape[0]):
         for j in range(values.shape[1]):
             v = int(values[i, j])
             ax.text(j, i, str(v), ha="center", va="center", fontsize=10,
-                    color="white" if j < len(DRIVERS) and v > 0.6 * vmax else "black")
+                    color="white" if j < len(drivers) and v > 0.6 * vmax else "black")
     ax.set_xlabel("driver examined")
     ax.set_ylabel("region (studies)")
     if title:
@@ -292,7 +318,15 @@ def study_matrix_figure(studies: pd.DataFrame, *, label: str = "study_id",
     -------
     matplotlib.figure.Figure
     """
+    drivers, driver_labels = _drivers(studies)  # the codebook's drivers
+    if not drivers or studies.empty:
+        fig, ax = plt.subplots(figsize=(6, 1.2))
+        ax.axis("off")
+        ax.text(0.5, 0.5, "no driver codes in the codebook" if not drivers else "no studies",
+                ha="center", va="center")
+        return fig
     frame = studies.assign(_region=studies["region"].replace("", UNKNOWN_REGION))
+    frame.attrs["codebook"] = codebook_of(studies)
     order = frame["_region"].value_counts()
     frame["_rank"] = frame["_region"].map({r: i for i, r in enumerate(order.index)})
     frame = frame.sort_values(["_rank", label], kind="stable")
@@ -301,20 +335,20 @@ def study_matrix_figure(studies: pd.DataFrame, *, label: str = "study_id",
     known = [r for r in order.index if r.casefold() not in UNSTATED]
     colours = {r: palette(i % 10) for i, r in enumerate(known)}
     colours.update({r: to_rgba(UNSTATED_COLOUR) for r in order.index if r not in colours})
-    rgba = np.ones((len(frame), len(DRIVERS), 4))
+    rgba = np.ones((len(frame), len(drivers), 4))
     for i, region in enumerate(frame["_region"]):
-        for j in range(len(DRIVERS)):
+        for j in range(len(drivers)):
             if matrix[i, j]:
                 rgba[i, j] = colours[region]
     fig, ax = plt.subplots(figsize=(9.5, 1.5 + 0.19 * max(len(frame), 1)))
     ax.imshow(rgba, aspect="auto", interpolation="nearest")
     # Driver names wrapped onto two lines and set level: rotated, the long names of
     # neighbouring columns ran into each other above the grid.
-    ax.set_xticks(range(len(DRIVERS)),
-                  [textwrap.fill(DRIVER_LABELS[d], 14) for d in DRIVERS], fontsize=8.5)
+    ax.set_xticks(range(len(drivers)),
+                  [textwrap.fill(driver_labels[d], 14) for d in drivers], fontsize=8.5)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(frame)), frame[label].tolist(), fontsize=8.5)
-    ax.set_xticks(np.arange(-0.5, len(DRIVERS)), minor=True)
+    ax.set_xticks(np.arange(-0.5, len(drivers)), minor=True)
     ax.set_yticks(np.arange(-0.5, len(frame)), minor=True)
     ax.grid(which="minor", color="#dddddd", lw=0.5)
     ax.tick_params(which="minor", length=0)

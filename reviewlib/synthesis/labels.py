@@ -5,6 +5,13 @@ that programs can rely on them; a reader should not have to. The chapters pass a
 through :func:`plain` before showing it. A code without a label is shown as it is, so a new
 code never breaks a page; it only looks less finished.
 
+The dictionaries below are the packaged wording of the codes reviewlib itself produces, in
+general terms. A review words them its own way in its codebook
+(``extraction/review/codebook.csv``, :mod:`reviewlib.synthesis.codebook`): a row whose
+``dimension`` is one of :data:`WORDING` (``prisma_box``, ``verdict``, ``data_file``...)
+replaces or adds a label, and :func:`wording` returns the merged mapping. The review's own
+dimensions (drivers, regions, designs) live only in the codebook.
+
 The PRISMA box names are those of the PRISMA2020 R package (Haddaway et al. 2022,
 *Campbell Systematic Reviews* 18:e1230, function ``PRISMA_flowdiagram``); the meanings
 paraphrase the boxes of the PRISMA 2020 flow diagram for updated reviews (Page et al.
@@ -38,9 +45,9 @@ PRISMA_BOXES: dict[str, str] = {
     "website_results": "records from websites",
     "organisation_results": "records from organisations",
     "citations_results": "records from citation searching",
-    "other_results": "records from other sources (the supplied reports)",
+    "other_results": "records from other sources",
     "other_duplicates": "duplicates removed (other methods)",
-    "other_not_sought": "records not sought in full (set aside on the title check)",
+    "other_not_sought": "records not sought in full (set aside on a title check)",
     "other_sought_reports": "reports sought (other methods)",
     "other_notretrieved_reports": "reports not retrieved (other methods)",
     "other_assessed": "reports assessed in full (other methods)",
@@ -106,37 +113,73 @@ FLAGS: dict[str, str] = {
 
 
 #: What each data file holds, by path pattern (first match wins), for the data appendix.
+#: A review describes its own files in its codebook (dimension ``data_file``, the code being
+#: the pattern); those descriptions come first.
 DATA_FILES: dict[str, str] = {
     "*/README.md": "how the files in this folder are laid out and were made",
     "screening/sources.csv": "the sources searched, with dates and record counts (PRISMA-S)",
     "screening/reasons.csv": "the exclusion reasons reviewers may give, with their wording",
+    "screening/criteria.csv": "the eligibility criteria, in the order they are applied",
     "screening/dedup_overrides.csv": "reviewer decisions that overrule the automatic "
                                      "duplicate detection",
-    "screening/previous_audit.csv": "the audit verdict on each study of the previous version",
-    "screening/search/previous_version.*": "the reference list of the previous version",
-    "screening/search/supplied_reports.*": "the reports supplied with the review",
-    "screening/search/citations_*": "one reference list searched backwards, as exported",
+    "screening/previous_audit.csv": "the re-check of each study of the previous version",
+    "screening/search/*": "one search export, as exported",
     "screening/title_abstract/*.csv": "one reviewer's title and abstract decisions",
     "screening/full_text/*.csv": "one reviewer's full-text decisions",
     "extraction/studies.csv": "characteristics of every study: country, region, design, "
                               "sample size, drivers",
     "extraction/effects.csv": "every effect printed in the quantitative reports, exactly as "
                               "printed",
-    "extraction/review/objectives.csv": "the review's objectives",
-    "extraction/review/protocol.csv": "what the review reports about its protocol",
-    "extraction/review/search_strings.csv": "the review's search configurations (a) to (d)",
-    "extraction/review/ecosystem_*": "the stages and links of the four-stage ecosystem",
-    "extraction/review/synergies.csv": "the review's synergy mechanisms between drivers",
-    "extraction/review/regional_comparison.csv": "the review's China and Southeast Asia "
-                                                 "comparison",
-    "extraction/review/risks.csv": "the review's systemic risks and mitigations",
-    "extraction/review/gaps.csv": "the review's research gaps",
-    "extraction/review/agenda.csv": "the review's proposed research and policy agenda",
+    "extraction/review/codebook.csv": "the codes of every coded dimension, with their wording",
+    "extraction/review/*.csv": "one of the review's own tables",
+}
+
+#: The packaged wording that a codebook dimension of the same name may re-word.
+WORDING: dict[str, dict[str, str]] = {
+    "prisma_box": PRISMA_BOXES,
+    "screening": SCREENING,
+    "verdict": VERDICTS,
+    "check": CHECKS,
+    "scale": SCALES,
+    "flag": FLAGS,
+    "data_file": DATA_FILES,
 }
 
 
-def describe_file(path: str) -> str:
-    """What a data file holds, from :data:`DATA_FILES` ("" for a file not described).
+def wording(name: str, codebook=None) -> dict[str, str]:
+    """The labels of one set of codes: the review's codebook first, then the packaged ones.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`WORDING` (``"prisma_box"``, ``"verdict"``...) or any dimension of the
+        codebook (``"driver"``).
+    codebook : Codebook, optional
+        The review's codebook (:func:`~reviewlib.synthesis.codebook.load_codebook`); the
+        packaged wording alone when omitted.
+
+    Returns
+    -------
+    dict of str to str
+        In the packaged order, the codebook's own codes after them (for ``data_file`` the
+        codebook's patterns come first, since the first matching pattern wins).
+
+    Examples
+    --------
+    >>> wording("verdict")["out_of_scope"]
+    'out of scope'
+    """
+    base = dict(WORDING.get(name, {}))
+    own = codebook.labels(name) if codebook is not None else {}
+    if name == "data_file":
+        return {**own, **{k: v for k, v in base.items() if k not in own}}
+    base.update(own)
+    return base
+
+
+def describe_file(path: str, codebook=None) -> str:
+    """What a data file holds: the review's codebook (dimension ``data_file``), then
+    :data:`DATA_FILES` (first matching pattern; "" for a file not described).
 
     Examples
     --------
@@ -145,7 +188,7 @@ def describe_file(path: str) -> str:
     >>> describe_file("extraction/new_table.csv")
     ''
     """
-    for pattern, text in DATA_FILES.items():
+    for pattern, text in wording("data_file", codebook).items():
         if fnmatch.fnmatch(path, pattern):
             return text
     return ""

@@ -5,7 +5,8 @@ Cells come from files reviewers edit and from database exports, so they may hold
 escapes every cell (``html.escape`` with quotes) and wraps the table in an element carrying
 MathJax's ignore classes, so the browser neither runs markup nor typesets mathematics from
 data. Citation columns become author-year links to the bibliography page; the labels are
-escaped as well.
+escaped as well, and a work the review found out of scope or unclear gets its marker
+(:mod:`reviewlib.synthesis.marks`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from matplotlib.figure import Figure
 
 from reviewlib.synthesis.bib import BibEntry
 from reviewlib.synthesis.citations import split_keys
+from reviewlib.synthesis.marks import marker_html
 
 #: Classes that stop MathJax 2 and 3 from typesetting inside an element.
 NO_MATH_CLASSES = "tex2jax_ignore mathjax_ignore"
@@ -73,7 +75,7 @@ def _cite_cell(cell: str, bib: Mapping[str, BibEntry] | None, bib_page: str) -> 
         else:
             href = escape_cell(f"{bib_page}#{entry.anchor}")
             parts.append(f'<a href="{href}" title="{escape_cell(key)}">'
-                         f"{escape_cell(entry.label)}</a>")
+                         f"{escape_cell(entry.label)}</a>{marker_html(entry.support)}")
     return "; ".join(parts)
 
 

@@ -5,14 +5,15 @@ feedback loops, synergy mechanisms, regional comparison, systemic risks, researc
 agenda) is one CSV file. :data:`REVIEW_TABLES` describes each file: its columns, which
 column identifies a row, and which cells take values from a fixed vocabulary.
 :func:`load_review_table` reads a file with :func:`~reviewlib.io.table.read_table`, checks
-it against its description and against ``references.bib``, and returns a DataFrame of
-strings; any problem raises :class:`~reviewlib.errors.InputError` with file, line and column.
+it against its description, the review's codebook (:mod:`reviewlib.synthesis.codebook`) and
+``references.bib``, and returns a DataFrame of strings; any problem raises
+:class:`~reviewlib.errors.InputError` with file, line and column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,21 +22,19 @@ from reviewlib.errors import InputError, Problem, UsageError
 from reviewlib.io.table import read_table
 from reviewlib.synthesis.bib import BibEntry, read_bib
 from reviewlib.synthesis.citations import split_keys, table_citation_problems
+from reviewlib.synthesis.codebook import coded_cell_problems, default_codebook, load_codebook
 from reviewlib.synthesis.paths import project_root
 
 #: Folder of the review's tables, relative to the project root.
 REVIEW_DIR = Path("extraction") / "review"
 
-#: The four digital drivers, in the order of the ecosystem's stages.
-DRIVERS = ("cbec", "influencer", "ugc", "personal_shopper")
+#: The drivers of the packaged default codebook, in the order of the ecosystem's stages.
+#: A review's own drivers come from its ``extraction/review/codebook.csv``
+#: (``load_codebook(root).codes("driver")``); the synthesis functions read them from there.
+DRIVERS = default_codebook().codes("driver")
 
-#: Display names of the drivers.
-DRIVER_LABELS = {
-    "cbec": "Cross-border e-commerce",
-    "influencer": "Influencer marketing",
-    "ugc": "User-generated content",
-    "personal_shopper": "Personal shoppers",
-}
+#: Display names of the default drivers (``load_codebook(root).labels("driver")``).
+DRIVER_LABELS = default_codebook().labels("driver")
 
 
 @dataclass(frozen=True)
@@ -54,8 +53,9 @@ class TableSpec:
         Column whose values must be unique.
     optional : tuple of str
         Columns that may be absent or empty.
-    vocab : dict of str to tuple of str
-        Columns whose ";"-joined values must come from a fixed list.
+    vocab : dict of str to str or tuple of str
+        Columns whose ";"-joined values must come from a dimension of the codebook (a str,
+        e.g. ``"driver"``) or from a fixed list (a tuple).
     """
 
     file: str
@@ -63,7 +63,7 @@ class TableSpec:
     columns: tuple[str, ...]
     key: str
     optional: tuple[str, ...] = ()
-    vocab: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    vocab: dict[str, str | tuple[str, ...]] = field(default_factory=dict)
 
 
 REVIEW_TABLES: dict[str, TableSpec] = {
@@ -76,19 +76,19 @@ REVIEW_TABLES: dict[str, TableSpec] = {
     "search_strings": TableSpec(
         "search_strings.csv", "The four search configurations (a) to (d)",
         ("string", "focus", "concepts", "drivers", "sources"), "string",
-        vocab={"drivers": DRIVERS}),
+        vocab={"drivers": "driver"}),
     "ecosystem_nodes": TableSpec(
         "ecosystem_nodes.csv", "Stages of the ecosystem pipeline (its Figure 2)",
         ("node", "stage", "stage_name", "label", "functions", "sources"), "node",
-        vocab={"node": DRIVERS}),
+        vocab={"node": "driver"}),
     "ecosystem_edges": TableSpec(
         "ecosystem_edges.csv", "Forward flows and feedback loops between stages (its Figure 2)",
         ("edge", "from_node", "to_node", "kind", "carries", "sources"), "edge",
-        vocab={"from_node": DRIVERS, "to_node": DRIVERS, "kind": ("flow", "feedback")}),
+        vocab={"from_node": "driver", "to_node": "driver", "kind": "link"}),
     "synergies": TableSpec(
         "synergies.csv", "Inter-driver synergy mechanisms (its Table 2)",
         ("pairing", "drivers", "mechanism", "effect", "sources"), "pairing",
-        vocab={"drivers": DRIVERS}),
+        vocab={"drivers": "driver"}),
     "regional_comparison": TableSpec(
         "regional_comparison.csv", "China and Southeast Asia compared (its Table 3)",
         ("feature", "china", "southeast_asia", "sources"), "feature"),
@@ -112,14 +112,36 @@ def _spec(name: str) -> TableSpec:
                          f"{', '.join(REVIEW_TABLES)}") from None
 
 
-def load_bib(root: str | Path | None = None) -> dict[str, BibEntry]:
+def load_bib(root: str | Path | None = None, *, support: bool = True) -> dict[str, BibEntry]:
     """Read ``references.bib`` of the project at or above ``root`` (default: the cwd).
+
+    Parameters
+    ----------
+    root : str or pathlib.Path, optional
+        The project folder or any folder below it.
+    support : bool
+        Attach to each entry the review's verdict on the work
+        (:func:`~reviewlib.synthesis.support.citation_support`, read from ``screening/``),
+        so that tables mark citations of works found out of scope or unclear. This reads
+        and checks the screening folder; pass ``False`` when only labels are needed.
+
+    Raises
+    ------
+    InputError
+        When the bibliography, or (with ``support``) the screening folder, has problems.
 
     Examples
     --------
     >>> bib = load_bib()          # doctest: +SKIP
     """
-    return read_bib(project_root(root) / "references.bib")
+    base = project_root(root)
+    entries = read_bib(base / "references.bib")
+    if not support:
+        return entries
+    from reviewlib.synthesis.support import citation_support
+
+    verdicts = citation_support(base)
+    return {k: replace(e, support=verdicts.get(k)) for k, e in entries.items()}
 
 
 def load_review_table(name: str, root: str | Path | None = None, *,
@@ -181,10 +203,15 @@ def load_review_table(name: str, root: str | Path | None = None, *,
                                     f"{spec.key} {k!r} repeats line {seen[k]}"))
         seen.setdefault(k, line)
         for c, allowed in spec.vocab.items():
+            if isinstance(allowed, str):
+                continue   # a codebook dimension: checked below
             for v in split_keys(row[c]):
                 if v not in allowed:
                     problems.append(Problem(str(path), line, col[c],
                                             f"{v!r} is not one of {', '.join(allowed)}"))
+    dims = {c: (v, True) for c, v in spec.vocab.items() if isinstance(v, str)}
+    if dims:
+        problems.extend(coded_cell_problems(table, load_codebook(base), dims))
     problems.extend(table_citation_problems(table, bib, columns=("sources",), required=True))
     if problems:
         raise InputError(problems)

@@ -12,6 +12,12 @@ each page raises "Identifier 'THEBE_JS_URL' has already been declared" in the br
 console. This extension removes exact duplicate
 ``<script>`` entries from each page's context before the page is written; scripts that
 differ in file, attributes or body are all kept, in their order.
+
+Citations of works the review's own assessment found out of scope or unclear get a marker
+with the verdict and its reason (:mod:`reviewlib.synthesis.marks`): the verdicts are read
+from the project's screening folder once per build (:func:`load_support`), and each page's
+citation links are marked once they are resolved (:func:`mark_citations`). A screening
+folder with problems is reported as a Sphinx warning, which ``-W`` turns into a failed build.
 """
 
 from __future__ import annotations
@@ -48,8 +54,36 @@ def reread_everything(app: Any, env: Any, added: set, changed: set,
     return sorted(set(env.found_docs) - set(removed))
 
 
+def load_support(app: Any) -> None:
+    """Read the verdicts on cited works (Sphinx's ``builder-inited`` event)."""
+    from sphinx.util import logging
+
+    from reviewlib.errors import InputError
+    from reviewlib.synthesis.marks import load_marks
+
+    try:
+        app.reviewlib_marks = load_marks(app.config.reviewlib_root or app.srcdir)
+    except InputError as e:
+        app.reviewlib_marks = ({}, {})
+        logging.getLogger(__name__).warning(
+            "citation markers: the screening data could not be read: %s", e)
+
+
+def mark_citations(app: Any, doctree: Any, docname: str) -> None:
+    """Mark the page's citations of out-of-scope and unclear works (``doctree-resolved``)."""
+    from reviewlib.synthesis.marks import mark_doctree
+
+    support, anchors = getattr(app, "reviewlib_marks", ({}, {}))
+    if support:
+        mark_doctree(doctree, support, anchors)
+
+
 def setup(app: Any) -> dict:
     """Register the handlers; safe for parallel reading and writing."""
+    # The project whose screening folder holds the verdicts (default: the book's source).
+    app.add_config_value("reviewlib_root", "", "env")
+    app.connect("builder-inited", load_support)
+    app.connect("doctree-resolved", mark_citations)
     app.connect("env-get-outdated", reread_everything)
     # Last, so that scripts other handlers add for the page are seen too.
     app.connect("html-page-context", dedupe_scripts, priority=999)

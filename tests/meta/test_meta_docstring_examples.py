@@ -7,7 +7,7 @@ import importlib
 
 import pytest
 
-MODULES = ["results", "influence", "bias", "regression", "subgroups", "plots"]
+MODULES = ["results", "influence", "bias", "regression", "subgroups", "plots", "multilevel"]
 
 
 @pytest.mark.parametrize("name", MODULES)

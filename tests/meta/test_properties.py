@@ -1,4 +1,5 @@
-"""Properties every estimator must have, on random data (hypothesis).
+"""Properties every estimator must have, on random data (hypothesis, derandomized: the
+examples are the same on every run, so a failure is reproducible and CI never fails at random).
 
 - location equivariance: adding c to every effect adds c to the estimate and leaves tau^2,
   Q and I^2 unchanged;
@@ -29,7 +30,7 @@ def studies(draw):
     return yi, vi
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)
 @given(data=studies(), shift=st.floats(-5, 5), method=st.sampled_from(METHODS))
 def test_location_equivariance(data, shift, method):
     yi, vi = data
@@ -40,7 +41,7 @@ def test_location_equivariance(data, shift, method):
     assert b.q == pytest.approx(a.q, rel=1e-7, abs=1e-9)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)
 @given(data=studies(), scale=st.floats(0.1, 10), method=st.sampled_from(METHODS))
 def test_scale_equivariance(data, scale, method):
     yi, vi = data
@@ -51,7 +52,7 @@ def test_scale_equivariance(data, scale, method):
     assert b.i2 == pytest.approx(a.i2, rel=1e-7, abs=1e-7)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25, deadline=None, derandomize=True)
 @given(data=studies(), seed=st.integers(0, 2**32 - 1), method=st.sampled_from(METHODS))
 def test_order_does_not_matter(data, seed, method):
     yi, vi = data
@@ -62,7 +63,7 @@ def test_order_does_not_matter(data, seed, method):
     assert b.tau2 == pytest.approx(a.tau2, rel=1e-8, abs=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(data=studies())
 def test_paule_mandel_solves_generalised_q(data):
     yi, vi = data
@@ -75,7 +76,7 @@ def test_paule_mandel_solves_generalised_q(data):
         assert q <= k - 1 + 1e-9
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40, deadline=None, derandomize=True)
 @given(data=studies())
 def test_reml_is_a_maximum(data):
     """The REML estimate beats nearby values of the restricted likelihood."""

@@ -112,8 +112,10 @@ def test_unscreened_record_breaks_the_screening_identity(review, drop):
     with pytest.raises(InputError) as e:
         prisma_counts(review)
     assert [str(x) for x in e.value.problems] == [
-        "review/title_abstract: records screened (10) differ from records excluded (3) + "
-        "reports sought (6); records without a title/abstract decision: S07"]
+        "review/title_abstract: records identified from databases and registers (11) "
+        "differ from duplicates (1, from deduplication) + removed before screening (0, from "
+        "removed.csv) + screened (9, from the title/abstract files); records without a "
+        "title/abstract decision: S07"]
 
 
 def test_missing_full_text_row_breaks_the_retrieval_identity(review, drop):

@@ -109,10 +109,11 @@ CASES = {
     "unknown record id": (
         lambda: add_line(TA_ANA, "S99,exclude,topic,"),
         [f"{TA_ANA}:13:1: record_id 'S99' is not a record of any source in sources.csv"]),
-    "id merged by deduplication": (
+    "two ids of one work in one file": (
         lambda: add_line(TA_ANA, "W01,include,,"),
-        [f"{TA_ANA}:13:1: record 'W01' was merged into 'S01' by deduplication; decide on "
-         "'S01' instead (or mark the pair 'different' in dedup_overrides.csv)"]),
+        [f"{TA_ANA}:13:1: record 'W01' and record 'S01' (line 2 of this file) are one work "
+         "after deduplication (kept as 'S01'); keep one row, or mark the pair 'different' "
+         "in dedup_overrides.csv"]),
     "previous-version study in a decision file": (
         lambda: add_line(TA_ANA, "P01,include,,"),
         [f"{TA_ANA}:13:1: record 'P01' is a study of the previous version of the review; it "
@@ -220,7 +221,7 @@ def test_header_with_an_extra_column_is_reported_once_per_place(review):
     CASES["extra column in the header"][0]()
     got = messages()
     assert got[0] == (f"{SOURCES}:1:7: header must be exactly "
-                      "source_id,type,name,searched_on,query,file (unexpected 'hits')")
+                      "source_id,type,name,searched_on,query,file[,round] (unexpected 'hits')")
     # the four data rows are short of the new column: read_table reports each of them
     assert got[1:] == [f"{SOURCES}:{n}:7: row has 6 field(s) but the header has 7: 'hits' "
                        "and later columns are missing" for n in (2, 3, 4, 5)]

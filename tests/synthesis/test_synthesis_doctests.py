@@ -10,7 +10,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-MODULES = ["bib", "citations", "ecosystem", "evidence", "inventory", "labels", "paths",
+MODULES = ["bib", "citations", "codebook", "ecosystem", "evidence", "inventory", "labels", "paths",
            "quantitative",
            "render", "review", "sphinx_ext"]
 

@@ -97,7 +97,7 @@ def test_bad_driver_code_in_studies_is_located(tmp_path):
     make_project(tmp_path)
     (tmp_path / "extraction").mkdir()
     (tmp_path / "extraction" / "studies.csv").write_text(
-        "study_id,reports,region,drivers\na,,Asia,cbec\na,,Asia,ugc;blogs\n",
+        "study_id,reports,region,drivers\na,,China,cbec\na,,China,ugc;blogs\n",
         encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_studies(tmp_path)

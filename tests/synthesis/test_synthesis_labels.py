@@ -60,7 +60,10 @@ def test_effect_locations_say_where_each_effect_was_printed():
 def test_data_files_are_described_for_the_appendix():
     from reviewlib.synthesis import data_inventory
 
-    described = {f: labels.describe_file(f) for f in data_inventory(REPO)["file"]}
+    from reviewlib.synthesis import load_codebook
+
+    book = load_codebook(REPO)
+    described = {f: labels.describe_file(f, book) for f in data_inventory(REPO)["file"]}
     for path in ("extraction/studies.csv", "extraction/effects.csv", "screening/sources.csv",
                  "screening/previous_audit.csv", "screening/full_text/team.csv",
                  "extraction/review/synergies.csv"):
