@@ -16,8 +16,8 @@ A check skips silently what the workspace does not have (a review without effect
 another stage adds its own with one line, naming the function as ``"module:function"`` so
 that nothing is imported until the check runs::
 
-    CHECKS.append(Check("appraisal", "reviewlib.appraisal:check_project",
-                        "risk-of-bias judgements"))
+    CHECKS.append(Check("data extraction forms", "mypackage.forms:check_forms",
+                        "the review's own extraction forms"))
 
 or, from the module itself, with :func:`register`.
 """
@@ -241,6 +241,8 @@ CHECKS: list[Check] = [
     Check("effects", check_effects, "extracted effects and their printed numbers"),
     Check("review tables", check_review_tables, "the review's own tables"),
     Check("codebook", check_codebook_file, "the codebook's codes and labels"),
+    Check("appraisal", "reviewlib.appraisal:check_appraisal",
+          "appraisal tools, appraisers' files, consensus and exclusions"),
     Check("references", check_references, "references.bib and every citation key"),
     Check("claims", check_claims, "claims whose only support is out of scope (warnings)"),
 ]

@@ -30,6 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "prisma": "PRISMA 2020 counts (JSON, PRISMA2020 CSV template) and flow diagram",
     "effects": "convert printed statistics to effect sizes; check extraction consistency",
     "pool": "pool effect sizes (fixed and random effects, as R metafor's rma.uni)",
+    "appraise": "quality appraisal: check answer files, agreement, conflicts, plots",
 }
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

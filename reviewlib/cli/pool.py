@@ -24,7 +24,8 @@ Two ways in (the command-line contract in the README):
 
 Without ``--json`` the metafor-like summary is printed; with it, one JSON object whose keys
 include k, method, estimate, se, ci_low, ci_high, tau2, i2, h2, q, q_p, pi_low, pi_high.
-``--by COLUMN`` adds a subgroup analysis (separate tau^2 per group).
+``--by COLUMN`` adds a subgroup analysis (separate tau^2 per group); with ``--effects``,
+``--by appraisal`` (or ``appraisal:TOOL``) groups by each study's appraisal judgement.
 
 ``reviewlib pool FILE --yi COL --vi COL --multilevel OUTER/INNER [--robust CLUSTER] [--json]``
     Dependent effects (:mod:`reviewlib.meta.multilevel`, :mod:`reviewlib.meta.robust`): the
@@ -75,7 +76,9 @@ def register(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--exclude-errors", action="store_true",
                    help="leave out effects with an error-level finding of 'reviewlib effects "
                         "check' (with --effects; by default they are pooled, with a warning)")
-    p.add_argument("--by", metavar="COLUMN", help="subgroup analysis by this column")
+    p.add_argument("--by", metavar="COLUMN",
+                   help="subgroup analysis by this column; with --effects also 'appraisal' or "
+                        "'appraisal:TOOL' (the studies' appraisal judgements)")
     p.add_argument("--multilevel", metavar="OUTER/INNER",
                    help="three-level model: random effects for OUTER clusters and INNER groups "
                         "within them, as metafor's rma.mv(yi, vi, random = ~ 1 | OUTER/INNER) "
@@ -221,6 +224,10 @@ def _from_effects(args):
     excluded = list(frame.attrs.get("excluded", []))
     data = pd.DataFrame({"yi": frame["yi"].to_numpy(float), "vi": frame["vi"].to_numpy(float),
                          "label": frame["label"].astype(str).to_numpy()})
+    if args.by is not None and args.by.split(":")[0] == "appraisal":
+        # --by appraisal[:TOOL]: each study's appraisal judgement (reviewlib.appraisal)
+        from reviewlib.appraisal.downstream import add_appraisal_column
+        frame = add_appraisal_column(frame, args.by, args.effects)
     if args.by is not None:
         if args.by not in frame.columns:
             raise UsageError(f"--by {args.by!r} is not a column of the prepared effects "

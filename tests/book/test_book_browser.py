@@ -26,6 +26,8 @@ FIGURES = {
                                     ("fig-side-by-side", "effects_side_by_side.png")],
     "chapters/intro.html": [("fig-ecosystem", "ecosystem.png")],
     "chapters/regions.html": [("fig-evidence-heatmap", "evidence_heatmap.png")],
+    "chapters/appraisal.html": [("fig-appraisal-traffic-mmat", "appraisal_traffic_mmat.png"),
+                                ("fig-appraisal-summary-mmat", "appraisal_summary_mmat.png")],
 }
 
 

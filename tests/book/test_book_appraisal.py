@@ -1,0 +1,44 @@
+"""The built "Quality appraisal" page (``make book`` first) shows what appraisal/ holds."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bookhelpers import BUILD_HTML, REPO
+from reviewlib.appraisal import check_folder, judgements
+from reviewlib.synthesis import load_studies
+
+
+def _page(name: str) -> str:
+    path = BUILD_HTML / "chapters" / f"{name}.html"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `make book` first, then `make test`",
+                    pytrace=False)
+    return path.read_text(encoding="utf-8")
+
+
+def test_appraisal_page_is_computed_from_the_appraisal_files():
+    html = _page("appraisal")
+    pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+    folder, problems = check_folder(REPO / "appraisal",
+                                    studies=REPO / "extraction" / "studies.csv")
+    assert problems == []
+    judged = judgements(folder)
+    assert str(judged["study_id"].nunique()) in pasted
+    for summary in judged["summary"]:
+        assert summary in html
+    studies = load_studies(REPO)
+    included = set(studies.loc[studies["included"] == "yes", "study_id"])
+    assert str(len(included - set(judged["study_id"]))) in pasted
+    if len(folder.reviewers) == 1:
+        assert any("single appraiser" in p for p in pasted)
+    for figure in ("fig-appraisal-traffic-mmat", "fig-appraisal-summary-mmat",
+                   "fig-appraisal-traffic-jbi", "fig-appraisal-summary-jbi"):
+        assert f'id="{figure}"' in html
+
+
+def test_meta_analysis_page_cites_the_appraisal():
+    html = _page("meta_analysis")
+    assert "How these studies were appraised" in html and 'href="appraisal.html' in html
