@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from reviewlib.records.authors import LOST_LETTER_MARK, family_names_match
+
 #: Field codes.
 EQUAL, MISSING, CONFLICT = 1, 0, -1
 
@@ -217,7 +219,12 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
     aa, ab = col("n_authors")
     out["author"] = _sim(aa, ab, fuzz.ratio, workers)
     out["author_set"] = _sim(aa, ab, fuzz.token_set_ratio, workers)
-    out["first_author"] = _code(*col("n_first_author"))
+    fa, fb = col("n_first_author")
+    first = _code(fa, fb)
+    for t in np.flatnonzero(first == CONFLICT):     # a letter lost in conversion ("kr0ger")
+        if (LOST_LETTER_MARK in fa[t] or LOST_LETTER_MARK in fb[t]) and family_names_match(fa[t], fb[t]):
+            first[t] = EQUAL
+    out["first_author"] = first
     out["author_count"] = _code(*col("n_author_count"), missing=0)
     out["journal"] = _journal_similarity(*col("n_journal"), workers)
     ya, yb = col("n_year")

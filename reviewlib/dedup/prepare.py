@@ -20,6 +20,9 @@ import numpy as np
 import pandas as pd
 
 from reviewlib.records import fields as F
+from reviewlib.records.authors import family_key
+from reviewlib.records.doi import normalize_doi as _normalize_doi
+from reviewlib.records.title import fold
 
 #: Bibliographic columns the engine reads; a missing column is treated as all-empty.
 INPUT_COLUMNS = [F.ID, F.ENTRYTYPE, F.TITLE, F.AUTHOR, F.YEAR, F.JOURNAL, F.VOLUME,
@@ -27,39 +30,7 @@ INPUT_COLUMNS = [F.ID, F.ENTRYTYPE, F.TITLE, F.AUTHOR, F.YEAR, F.JOURNAL, F.VOLU
 
 # -- text folding ------------------------------------------------------------------------
 
-#: LaTeX accent commands and braces as found in BibTeX exports (M{\"u}ller, \'{e}).
-_LATEX = re.compile(r"\\[`'\"^~=.]|\\(?:textit|textbf|emph|textsc|mathrm|it|bf|em)\b ?|[{}$]")
-#: Letters that Unicode decomposition leaves unchanged but exports often spell in ASCII.
-_ASCII_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d",
-                             "ð": "d", "þ": "th", "ı": "i"})
-_MARKUP = re.compile(r"<[^>]{0,40}>|&(?:amp|lt|gt|quot|#\d+);")
 _NON_WORD = re.compile(r"[\W_]+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents, LaTeX and markup; punctuation becomes single spaces.
-
-    The per-value counterpart of :func:`fold_text`; it agrees with
-    :func:`reviewlib.records.title_key` except that ``&`` becomes "and" here.
-
-    Examples
-    --------
-    >>> fold("Søn & <i>Ökonomie</i>: Müller")
-    'son and okonomie muller'
-    """
-    if not text:
-        return ""
-    if "\\" in text or "{" in text or "$" in text:
-        text = _LATEX.sub("", text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower()
-    if not text.isascii():
-        text = text.translate(_ASCII_FOLD)
-    if "<" in text or "&" in text:
-        text = _MARKUP.sub(" ", text).replace("&", " and ")
-    return _NON_WORD.sub(" ", text).strip()
 
 
 def apply_unique(values: pd.Series, func: Callable[[str], object]) -> np.ndarray:
@@ -77,33 +48,16 @@ def fold_text(values: pd.Series) -> pd.Series:
 
 # -- DOI ---------------------------------------------------------------------------------
 
-_DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
-_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/|^doi\s*[:=]?\s*|^urn:doi:")
-_DOI_TRAILING = ".,;:'\"]>}"
-
-
 def doi_key(value: str) -> str:
     """Bare lower-case DOI ("10.x/y"), or "" when the value holds none.
 
-    Same rules as :func:`reviewlib.records.normalize_doi` (DOIs are case-insensitive, DOI
-    Handbook section 2.4): URL and ``doi:`` prefixes, percent-encoded slashes and trailing
-    punctuation go; a final ")" only when unbalanced.
+    This is :func:`reviewlib.records.normalize_doi` (one DOI normaliser for the whole
+    package: URL and ``doi:`` prefixes, percent-encoding and trailing punctuation go, a final
+    ")" only when unbalanced), with a fast exit for values that cannot hold a DOI.
     """
-    if not value or "10." not in value:
+    if not value or "10." not in value and "10%2" not in value.lower():
         return ""
-    s = _DOI_PREFIX.sub("", value.strip().lower()).replace("%2f", "/")
-    m = _DOI.search(s)
-    if not m:
-        return ""
-    doi = m.group(0)
-    while doi:
-        if doi[-1] in _DOI_TRAILING:
-            doi = doi[:-1]
-        elif doi[-1] == ")" and doi.count(")") > doi.count("("):
-            doi = doi[:-1]
-        else:
-            break
-    return doi
+    return _normalize_doi(value)
 
 
 def normalize_doi(values: pd.Series) -> pd.Series:
@@ -112,81 +66,6 @@ def normalize_doi(values: pd.Series) -> pd.Series:
 
 
 # -- authors -----------------------------------------------------------------------------
-
-#: A segment that holds only initials: "R E", "D.W.", "M. K.", "A.-K.", "Th".
-_INITIALS = re.compile(r"(?:[A-Z][a-z]?\.?\s*-?\s*){1,4}")
-_VANCOUVER = re.compile(r"^[^\s]+ [A-Z]{1,3}$")
-_GIVEN_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
-_PEOPLE_SPLIT = re.compile(r"\s*(?:\band\b|&|;)\s*")
-#: Generational suffixes written after the family name ("Wright Jr., T C").
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-_ET_AL = {"others", "et al", "et al.", "etal"}
-#: A name particle that is not the family name itself (van der Berg -> berg).
-_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "la", "le", "du",
-              "dos", "das", "do", "ter", "ten", "bin", "ibn", "al", "el", "mc", "st"}
-
-
-def _family(person: str) -> str:
-    """Family-name key of one person written "Family, Given", "Given Family" or "Family GI"."""
-    if "," in person:
-        family = person.split(",", 1)[0]
-    else:
-        tokens = [t for t in person.split() if t.lower().strip(".") not in _SUFFIXES] or person.split()
-        if len(tokens) > 1 and _GIVEN_INITIALS.fullmatch(tokens[-1]):
-            while len(tokens) > 1 and _GIVEN_INITIALS.fullmatch(tokens[-1]):
-                tokens = tokens[:-1]                  # "Zuna RE", "Kibler E.", "Fahlman S. E."
-            family = " ".join(tokens)
-        else:
-            family = tokens[-1] if tokens else ""     # "R. E. Zuna", "Carla E. Brodley"
-    words = family.lower().replace("-", "").replace("'", "").replace(".", " ").split()
-    words = [w for w in words if w not in _PARTICLES and w not in _SUFFIXES] or words
-    return _NON_WORD.sub("", words[-1]) if words else ""
-
-
-def _plain(text: str) -> str:
-    """Accents, LaTeX accent commands and braces removed; case and punctuation kept."""
-    if "\\" in text or "{" in text:
-        text = _LATEX.sub("", text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_ASCII_FOLD)
-    return text
-
-
-def family_key(author: str) -> str:
-    """Space-joined family-name keys of an author list, in order.
-
-    Reads BibTeX ("Zuna, R E and Wang, S S"), citation styles ("Aha, D.W., Kibler, D. and
-    Albert, M.K."; "C. E. Brodley & P. E. Utgoff") and Vancouver ("Zuna RE, Wang SS").
-    :func:`reviewlib.records.parse_authors` parses names fully for display; this key needs
-    only family names and is several times faster, which matters for a million records.
-
-    Examples
-    --------
-    >>> family_key("Aha, D.W., Kibler, D. and Albert, M.K.")
-    'aha kibler albert'
-    """
-    a = _plain(author.strip())
-    if not a:
-        return ""
-    out = []
-    for piece in _PEOPLE_SPLIT.split(a):
-        segs = [x.strip(" .:") for x in piece.split(",")]
-        segs = [x for x in segs if x and x.lower() not in _ET_AL]
-        if not segs:
-            continue
-        if len(segs) == 2 and not _VANCOUVER.match(segs[0]):
-            out.append(_family(segs[0]))             # "Family, Given"
-            continue
-        expect_name = True                           # walk: name [initials] name [initials] ...
-        for seg in segs:
-            if not expect_name and _INITIALS.fullmatch(seg):
-                expect_name = True
-                continue
-            out.append(_family(seg))
-            expect_name = False
-    return " ".join(x for x in out if x)
-
 
 def family_names(authors: pd.Series) -> pd.Series:
     """:func:`family_key` over a column."""
