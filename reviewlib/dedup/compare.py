@@ -146,8 +146,8 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
         ``title_chars``
             length of the shorter folded title without spaces;
         ``author``, ``author_set``
-            similarity of the family-name lists, as strings and as token sets (1 when one
-            list contains the other);
+            similarity of the family-name lists, as strings and as token sets (order-free;
+            1 when one list contains the other);
         ``first_author``, ``author_count``
             codes (equal / conflict / missing);
         ``journal``
@@ -163,8 +163,11 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
             codes for the numbers in the titles and the "Part N" marker; ``part_one_side``
             flags a marker on one title only;
         ``notice``, ``preprint``
-            True when the two records differ in notice kind (erratum, retraction, ...) or
-            in being a preprint.
+            True when the two records differ in notice kind (erratum, retraction, reply,
+            comment ...) or in being a preprint;
+        ``generic``
+            True when either title is generic (a column title or one that recurs in the
+            input, :func:`reviewlib.dedup.prepare.generic_titles`).
     """
     i = pairs["i"].to_numpy(np.int64)
     j = pairs["j"].to_numpy(np.int64)
@@ -244,4 +247,6 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
     out["notice"] = (na != nb)
     pa, pb = col("n_preprint")
     out["preprint"] = (pa != pb)
+    ga, gb = col("n_generic")
+    out["generic"] = ga.astype(bool) | gb.astype(bool)
     return out
