@@ -12,6 +12,14 @@ Every pair gets one decision:
 ``different``
     everything else.
 
+Volume, issue and pages are weak evidence: exports disagree on them for one work. A conflict
+in one of them separates a pair only when the field is informative in the input at hand
+(its Fellegi–Sunter conflict weight, measured by :mod:`reviewlib.dedup.evidence`, is below
+:data:`UNINFORMATIVE_CONFLICT`) and title, authors and year do not agree with the container
+fields outweighing the conflict; a pair so held apart still goes to ``maybe``. Generic
+titles (column titles, titles recurring in one journal) need the same DOI, first page, or
+volume and issue to merge, else they go to ``maybe`` (rule ``generic_title``).
+
 Rule names follow the pattern used by CoLRev bib-dedupe's match conditions: the fields that
 must agree and the similarity floor in percent (``ti95_au90_yr`` = title >= 0.95, authors
 >= 0.90, same year). The thresholds are module constants so that a reader can see, and a
@@ -72,7 +80,13 @@ def _authors_ok(f):
 
 
 def _year_same(f):
-    return _v(f, "year_diff") == 0
+    """Same year; or, in an input that has (nearly) no years at all, no year on either side
+    and a title that is not generic (the absence of a field the whole input lacks must not
+    hold a pair back; the other conditions of each rule still apply)."""
+    same = _v(f, "year_diff") == 0
+    if _evidence(f).absent("year"):
+        same = same | ((_v(f, "year_missing") == 2) & ~_v(f, "generic"))
+    return same
 
 
 def _year_ok(f):

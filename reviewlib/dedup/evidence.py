@@ -50,6 +50,9 @@ PRIOR_PAIRS = 10
 #: Prior u-probabilities (chance agreement between different works), used for an input too
 #: small to sample; each is likewise worth :data:`PRIOR_PAIRS` random pairs.
 PRIOR_U = {"doi": 0.001, "year": 0.1, "journal": 0.05, "volume": 0.05, "number": 0.15, "page": 0.01}
+#: A field present on both sides of fewer than this share of random pairs is absent from
+#: the input (:meth:`Evidence.absent`).
+MIN_PRESENT = 0.05
 #: Below this m-probability a field is set aside for the run.
 MIN_M = 0.5
 #: Random pairs sampled for the u-probabilities, and the seed (results must not vary
@@ -95,6 +98,14 @@ class Evidence:
 
     fields: dict[str, FieldEvidence] = field(default_factory=dict)
     anchor_pairs: int = 0
+    sampled: int = 0             # random pairs sampled for the u-probabilities
+
+    def absent(self, name: str) -> bool:
+        """Whether field ``name`` is (nearly) absent from the input: present on both sides of
+        fewer than :data:`MIN_PRESENT` of the sampled random pairs. The priors (no data
+        measured) count as present."""
+        ev = self.fields.get(name)
+        return ev is not None and self.sampled > 0 and ev.random_pairs < MIN_PRESENT * self.sampled
 
     @property
     def set_aside(self) -> list[str]:
@@ -189,7 +200,7 @@ def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE) -> Ev
         u_hits, u_total = _agreement(values, ri, rj, name == "journal")
         out[name] = FieldEvidence(name, _shrunk(m_hits, m_total, PRIOR_M),
                                   _shrunk(u_hits, u_total, PRIOR_U[name]), m_total, u_total)
-    return Evidence(out, anchor_pairs=len(ai))
+    return Evidence(out, anchor_pairs=len(ai), sampled=len(ri))
 
 
 def apply(prep: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
@@ -197,10 +208,13 @@ def apply(prep: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
     aside = evidence.set_aside
     if not aside:
         return prep
+    from reviewlib.dedup.prepare import generic_titles
+
     prep = prep.copy()
     for name in aside:
         for c in FIELDS[name]:
             prep[c] = 0 if c == "n_year" else ""
+    prep["n_generic"] = generic_titles(prep)     # a counter in the issue field is no recurrence
     return prep
 
 

@@ -156,8 +156,8 @@ _WOS_ERRATUM = re.compile(r"\s*[(\[]\s*vol\.?\s*\w+\s*,\s*(?:pg|p|pp)\.?\s*\w+[^
 #: Recurring column titles: many different works of one journal carry them (an editorial
 #: in every issue), so such a title says nothing about which work a record is.
 _COLUMN_TITLE = re.compile(
-    r"^(?:the )?(?:(?:guest |invited )?editorials?|editor s (?:notes?|note|introduction|corner|message)|"
-    r"editors (?:notes?|introduction|corner|message)|(?:a )?(?:letter|message|note|word)s? from the "
+    r"^(?:the )?(?:(?:guest |invited )?editorials?|editor s (?:notes?|note|introduction|corner|message|comments?)|"
+    r"editors (?:notes?|introduction|corner|message|comments?)|(?:a )?(?:letter|message|note|word)s? from the "
     r"(?:editors?|chairs?|president|guest editors?)|from the (?:editors?|chairs?|president)( desk)?|"
     r"chair s (?:message|letter|column|report)|president s (?:message|letter|column|report)|introduction|"
     r"preface|foreword|prologue|epilogue|(?:in )?reply|response|authors? reply|book reviews?(?: column)?|"
