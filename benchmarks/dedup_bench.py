@@ -196,7 +196,7 @@ def robustness(records: pd.DataFrame, gold: pd.Series, workers: int = 1,
 #: Candidate values of the tunable settings (reviewlib.dedup.DedupSettings) searched when a
 #: set is held out. The rules and the field evidence are not fitted to labels at all: the
 #: m- and u-probabilities are estimated from each input itself, without its labels.
-SETTING_GRID = {"title_prefilter": (0.70, 0.75, 0.80), "min_title_similarity": (0.60, 0.70, 0.80)}
+SETTING_GRID = {"title_prefilter": (0.70, 0.75), "min_title_similarity": (0.70, 0.80)}
 
 
 def _objective(scores: list[dict]) -> float:
