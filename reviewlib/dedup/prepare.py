@@ -321,10 +321,15 @@ RECURRING_TITLE_WORDS = 5
 _SEGMENTS = re.compile(r"\s+[-\u2013\u2014|/]+\s+|[:;.]\s+")
 
 
+#: Column titles are short: longer segments are not tested.
+COLUMN_TITLE_WORDS = 8
+
+
 def has_column_title(title: str) -> bool:
     """Whether a title, or one of its segments ("Remarks from the Editor - Editor's
     Comments", "Editorial: ..."), is a recurring column title."""
-    return any(is_column_title(fold(seg)) for seg in _SEGMENTS.split(title) if seg.strip())
+    return any(is_column_title(fold(seg)) for seg in _SEGMENTS.split(title)
+               if seg.strip() and seg.count(" ") < COLUMN_TITLE_WORDS)
 
 
 def _spread(key: pd.Series, value: pd.Series, at_least: int, apart: bool = False) -> set:
@@ -340,7 +345,8 @@ def _spread(key: pd.Series, value: pd.Series, at_least: int, apart: bool = False
     stats = pd.DataFrame({"distinct": g.size(), "top": g.max(), "total": g.sum()})
     good = (stats["distinct"] >= at_least) & (stats["top"] * 2 <= stats["total"])
     if apart:
-        years = t.assign(v=t["v"].astype(int)).groupby("k")["v"].agg(lambda y: int(y.max() - y.min()))
+        y = t.assign(v=t["v"].astype(int)).groupby("k")["v"]
+        years = y.max() - y.min()
         good &= years.reindex(stats.index).fillna(0).to_numpy() > 1
     return set(stats.index[good.to_numpy()])
 
