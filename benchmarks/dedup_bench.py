@@ -72,7 +72,7 @@ def _pairs(sizes: np.ndarray) -> int:
     return int((sizes * (sizes - 1) // 2).sum())
 
 
-def score(predicted: pd.Series, gold: pd.Series) -> dict:
+def score(predicted: pd.Series, gold: pd.Series, related: list[tuple[str, str]] = ()) -> dict:
     """Pairwise scores of a clustering.
 
     Parameters
@@ -81,20 +81,37 @@ def score(predicted: pd.Series, gold: pd.Series) -> dict:
         Cluster label per record id (any hashable labels).
     gold : pandas.Series
         Gold group per record id.
+    related : list of (label, label)
+        Pairs of clusters a tool reports as related (an article and its erratum, a letter
+        and its reply): a gold pair across them counts as found, never as a false pair.
 
     Returns
     -------
     dict
-        ``recall``, ``precision``, ``false_pairs``, ``missed_pairs``, ``true_pairs``.
+        ``recall``, ``precision``, ``false_pairs``, ``missed_pairs``, ``true_pairs``,
+        ``linked_pairs`` (gold pairs found through ``related``).
     """
     p = predicted.reindex(gold.index).to_numpy()
     g = gold.to_numpy()
-    both = pd.DataFrame({"p": p, "g": g}).value_counts().to_numpy()
-    tp = _pairs(both)
+    both = pd.DataFrame({"p": p, "g": g}).value_counts()
+    tp = _pairs(both.to_numpy())
     pp = _pairs(pd.Series(p).value_counts().to_numpy())
     gp = _pairs(pd.Series(g).value_counts().to_numpy())
-    return {"recall": tp / gp if gp else 1.0, "precision": tp / pp if pp else 1.0,
-            "false_pairs": pp - tp, "missed_pairs": gp - tp, "true_pairs": gp}
+    linked = 0
+    if len(related):
+        per = {}
+        for (pl, gl), c in both.items():
+            per.setdefault(pl, {})[gl] = int(c)
+        seen = set()
+        for a, b in related:
+            key = (min(a, b), max(a, b))
+            if a == b or key in seen or a not in per or b not in per:
+                continue
+            seen.add(key)
+            linked += sum(c * per[b].get(gl, 0) for gl, c in per[a].items())
+    found = tp + linked
+    return {"recall": found / gp if gp else 1.0, "precision": tp / pp if pp else 1.0,
+            "false_pairs": pp - tp, "missed_pairs": gp - found, "true_pairs": gp, "linked_pairs": linked}
 
 
 def labels_from_records(records: pd.DataFrame) -> pd.Series:
@@ -108,13 +125,16 @@ def labels_from_records(records: pd.DataFrame) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- the two engines
-def run_reviewlib(records: pd.DataFrame, workers: int, progress: bool) -> tuple[pd.Series, float]:
+def run_reviewlib(records: pd.DataFrame, workers: int, progress: bool,
+                  settings=None) -> tuple[pd.Series, float, list[tuple[str, str]]]:
+    """Labels (kept id per record), seconds, and the related pairs of kept ids."""
     from reviewlib.dedup import deduplicate
 
     start = time.perf_counter()
-    result = deduplicate(records, workers=workers, progress=progress)
+    result = deduplicate(records, workers=workers, progress=progress, settings=settings)
     seconds = time.perf_counter() - start
-    return labels_from_records(result.records), seconds
+    return (labels_from_records(result.records), seconds,
+            list(zip(result.related["id_a"], result.related["id_b"])))
 
 
 def run_peer(records: pd.DataFrame, python: str) -> tuple[pd.Series, float]:
@@ -130,6 +150,89 @@ def run_peer(records: pd.DataFrame, python: str) -> tuple[pd.Series, float]:
         head = min(c)
         labels.loc[list(c)] = head
     return labels, res["seconds"]
+
+
+# --------------------------------------------------------------------------- robustness
+#: Fields corrupted one at a time by the robustness table, as named in records.csv.
+ROBUSTNESS_FIELDS = ("volume", "number", "pages", "journal", "year", "doi", "abstract")
+#: The two corruptions: the field blank in every record, or a per-record counter.
+CORRUPTIONS = ("blank", "counter")
+
+
+def corrupt(records: pd.DataFrame, field: str, how: str) -> pd.DataFrame:
+    """``records`` with one field blanked in every record or replaced by a per-record counter.
+
+    A counter is what some exports put in a field (a running record number in the issue
+    field); for the DOI it has a DOI's shape (``10.9999/rec.<k>``), so that a tool sees two
+    different DOIs on every pair.
+    """
+    out = records.copy()
+    if field not in out.columns:
+        out[field] = ""
+    if how == "blank":
+        out[field] = ""
+    elif how == "counter":
+        k = np.arange(1, len(out) + 1).astype(str)
+        out[field] = np.char.add("10.9999/rec.", k) if field == "doi" else k
+    else:
+        raise ValueError(f"unknown corruption {how!r}")
+    return out
+
+
+def robustness(records: pd.DataFrame, gold: pd.Series, workers: int = 1,
+               fields=ROBUSTNESS_FIELDS) -> pd.DataFrame:
+    """Recall and false pairs of reviewlib with each field corrupted each way (and intact)."""
+    rows = []
+    labels, _, related = run_reviewlib(records, workers, False)
+    rows.append({"field": "(none)", "corruption": "", **score(labels, gold, related)})
+    for f in fields:
+        for how in CORRUPTIONS:
+            labels, _, related = run_reviewlib(corrupt(records, f, how), workers, False)
+            rows.append({"field": f, "corruption": how, **score(labels, gold, related)})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- leave one set out
+#: Candidate values of the tunable settings (reviewlib.dedup.DedupSettings) searched when a
+#: set is held out. The rules and the field evidence are not fitted to labels at all: the
+#: m- and u-probabilities are estimated from each input itself, without its labels.
+SETTING_GRID = {"title_prefilter": (0.70, 0.75), "min_title_similarity": (0.70, 0.80)}
+
+
+def _objective(scores: list[dict]) -> float:
+    """Higher is better: mean recall, less ten times the mean share of false pairs."""
+    return float(np.mean([s["recall"] - 10 * (1 - s["precision"]) for s in scores]))
+
+
+def leave_one_set_out(sets: dict[str, tuple[pd.DataFrame, pd.Series]], workers: int = 1) -> list[dict]:
+    """For each set: settings chosen on the other sets, then scored on the held-out set.
+
+    Every grid point is run once per set; the held-out score of a set uses the grid point
+    that did best (:func:`_objective`) on all the *other* sets, and is reported beside the
+    in-sample score of the default settings.
+    """
+    import itertools
+
+    from reviewlib.dedup import DedupSettings
+
+    names = list(sets)
+    grid = [dict(zip(SETTING_GRID, v)) for v in itertools.product(*SETTING_GRID.values())]
+    results = {}
+    for k, point in enumerate(grid):
+        settings = DedupSettings(**point)
+        for name in names:
+            records, gold = sets[name]
+            labels, _, related = run_reviewlib(records, workers, False, settings=settings)
+            results[(k, name)] = score(labels, gold, related)
+    out = []
+    for held in names:
+        train = [n for n in names if n != held]
+        best = max(range(len(grid)), key=lambda k: (_objective([results[(k, n)] for n in train]), -k))
+        records, gold = sets[held]
+        labels, _, related = run_reviewlib(records, workers, False)
+        out.append({"set": held, "in_sample": score(labels, gold, related), "held_out": results[(best, held)],
+                    "settings": grid[best]})
+    return out
 
 
 # --------------------------------------------------------------------------- synthetic child
@@ -205,6 +308,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--progress", action="store_true", help="progress bars on stderr")
     p.add_argument("--write-test-samples", type=Path, metavar="DIR",
                    help="write the regression-test samples (whole groups) to DIR and stop")
+    p.add_argument("--robustness", action="store_true",
+                   help="also corrupt each weak field (blank / per-record counter) and report recall and false pairs")
+    p.add_argument("--loso", action="store_true",
+                   help="also report each set with settings chosen on the other sets (leave one set out)")
     p.add_argument("--child-synthetic", type=int, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
 
@@ -219,8 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     pooled_records, pooled_gold = [], []
     for name in (args.sets if args.data else []):
         records, gold = load_set(args.data / name)
-        labels, seconds = run_reviewlib(records, args.workers, args.progress)
-        row = {"set": name, "n": len(records), "seconds": seconds, **score(labels, gold)}
+        labels, seconds, related = run_reviewlib(records, args.workers, args.progress)
+        row = {"set": name, "n": len(records), "seconds": seconds, **score(labels, gold, related)}
         if args.peer_python:
             plabels, pseconds = run_peer(records, args.peer_python)
             ps = score(plabels, gold)
@@ -233,14 +340,17 @@ def main(argv: list[str] | None = None) -> int:
     if len(pooled_records) > 1 and not args.no_pooled:
         records = pd.concat(pooled_records, ignore_index=True)
         gold = pd.concat(pooled_gold)
-        labels, seconds = run_reviewlib(records, args.workers, args.progress)
-        row = {"set": "pooled", "n": len(records), "seconds": seconds, **score(labels, gold)}
+        labels, seconds, related = run_reviewlib(records, args.workers, args.progress)
+        row = {"set": "pooled", "n": len(records), "seconds": seconds, **score(labels, gold, related)}
         if args.peer_python:
             plabels, pseconds = run_peer(records, args.peer_python)
             ps = score(plabels, gold)
             row.update(peer_seconds=pseconds, peer_recall=ps["recall"], peer_precision=ps["precision"],
                        peer_false=ps["false_pairs"], peer_missed=ps["missed_pairs"])
         rows.append(row)
+    sets = {name: load_set(args.data / name) for name in (args.sets if args.data else [])}
+    loso = leave_one_set_out(sets, args.workers) if args.loso and len(sets) > 1 else []
+    robust = {name: robustness(*sets[name], workers=args.workers) for name in sets} if args.robustness else {}
     for n in args.synthetic:
         cmd = [sys.executable, __file__, "--child-synthetic", str(n), "--workers", str(args.workers)]
         if args.progress:
@@ -263,6 +373,24 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['related_found']}/{r['related_total']}) | | | | | | |")
         else:
             print(_fmt_row(r))
+    if loso:
+        print()
+        print("| set | in-sample recall | false pairs | held-out recall | false pairs | settings chosen on the other sets |")
+        print("|---|---|---|---|---|---|")
+        for r in loso:
+            i, h = r["in_sample"], r["held_out"]
+            chosen = ", ".join(f"{k} {v}" for k, v in r["settings"].items())
+            print(f"| {r['set']} | {i['recall']:.4f} | {i['false_pairs']:,} | {h['recall']:.4f} | {h['false_pairs']:,} | {chosen} |")
+    if robust:
+        print()
+        names = list(robust)
+        print("| field | corruption | " + " | ".join(f"{n} recall | false pairs" for n in names) + " |")
+        print("|---|---|" + "---|---|" * len(names))
+        first = robust[names[0]]
+        for k in range(len(first)):
+            cells = " | ".join(f"{robust[n].iloc[k]['recall']:.4f} | {int(robust[n].iloc[k]['false_pairs']):,}"
+                               for n in names)
+            print(f"| {first.iloc[k]['field']} | {first.iloc[k]['corruption']} | {cells} |")
     return 0
 
 

@@ -64,14 +64,16 @@ def _columns(prep: pd.DataFrame) -> _Columns:
         title=prep["n_title"].to_numpy(), title_full=full)
 
 
-def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bool:
+def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float,
+              judged: np.ndarray | None = None) -> bool:
     """True when any record of ``a`` conflicts with any record of ``b`` (index arrays).
 
     The conflicts mirror the vetoes of :mod:`reviewlib.dedup.decide`: different DOIs,
     preprint against published, different notice kinds, parts or title numbers, years more
-    than one apart, different pages, volumes or issues (unless the DOI is shared), a part
-    marker on one title only, and titles too far apart (unless one contains the other or
-    DOI or volume and first page vouch for them).
+    than one apart, different pages, volumes or issues (unless the DOI is shared, or the
+    decide stage weighed that very pair and judged it a duplicate: ``judged`` holds the keys
+    ``i * n + j`` of those pairs), a part marker on one title only, and titles too far apart
+    (unless one contains the other or DOI or volume and first page vouch for them).
     """
     x = np.repeat(a, len(b))
     y = np.tile(b, len(a))
@@ -92,7 +94,13 @@ def _conflict(c: _Columns, a: np.ndarray, b: np.ndarray, min_title: float) -> bo
     one_part = (c.part[x] < 0) != (c.part[y] < 0)
     bad |= differ(c.part) | (differ(c.numbers) & ~same_spot) | (one_part & ~same_doi & ~same_page)
     bad |= (c.year[x] > 0) & (c.year[y] > 0) & (np.abs(c.year[x] - c.year[y]) > 1)
-    bad |= (page | differ(c.volume) | differ(c.number)) & ~same_doi
+    weak = (page | differ(c.volume) | differ(c.number)) & ~same_doi
+    if weak.any() and judged is not None and len(judged):
+        n = len(c.doi)
+        key = np.minimum(x, y).astype(np.int64) * n + np.maximum(x, y)
+        at = np.minimum(np.searchsorted(judged, key), len(judged) - 1)
+        weak &= judged[at] != key
+    bad |= weak
     if bad.any():
         return True
     if min_title > 0:
@@ -175,6 +183,8 @@ def cluster(prep: pd.DataFrame, decisions: pd.DataFrame, same: list[tuple[int, i
 
     cols = _columns(prep)
     dup = decisions[decisions["decision"] == "duplicate"]
+    judged = np.sort(np.minimum(dup["i"].to_numpy(np.int64), dup["j"].to_numpy(np.int64)) * n
+                     + np.maximum(dup["i"].to_numpy(np.int64), dup["j"].to_numpy(np.int64)))
     order = np.lexsort((dup["j"].to_numpy(), dup["i"].to_numpy(), -dup["score"].to_numpy()))
     ii = dup["i"].to_numpy()[order]
     jj = dup["j"].to_numpy()[order]
@@ -185,7 +195,8 @@ def cluster(prep: pd.DataFrame, decisions: pd.DataFrame, same: list[tuple[int, i
         ga, gb = members.get(ra, [ra]), members.get(rb, [rb])
         if cannot and any(cannot.get(m, set()).intersection(gb) for m in ga):
             continue
-        if (len(ga) > 1 or len(gb) > 1) and _conflict(cols, np.array(ga), np.array(gb), min_title_similarity):
+        if (len(ga) > 1 or len(gb) > 1) and _conflict(cols, np.array(ga), np.array(gb), min_title_similarity,
+                                                            judged):
             continue
         union(ra, rb)
     return np.array([find(x) for x in range(n)], dtype=np.int64)

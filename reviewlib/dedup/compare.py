@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from reviewlib.records.authors import LOST_LETTER_MARK, family_names_match
+
 #: Field codes.
 EQUAL, MISSING, CONFLICT = 1, 0, -1
 
@@ -144,8 +146,8 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
         ``title_chars``
             length of the shorter folded title without spaces;
         ``author``, ``author_set``
-            similarity of the family-name lists, as strings and as token sets (1 when one
-            list contains the other);
+            similarity of the family-name lists, as strings and as token sets (order-free;
+            1 when one list contains the other);
         ``first_author``, ``author_count``
             codes (equal / conflict / missing);
         ``journal``
@@ -161,8 +163,11 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
             codes for the numbers in the titles and the "Part N" marker; ``part_one_side``
             flags a marker on one title only;
         ``notice``, ``preprint``
-            True when the two records differ in notice kind (erratum, retraction, ...) or
-            in being a preprint.
+            True when the two records differ in notice kind (erratum, retraction, reply,
+            comment ...) or in being a preprint;
+        ``generic``
+            True when either title is generic (a column title or one that recurs in the
+            input, :func:`reviewlib.dedup.prepare.generic_titles`).
     """
     i = pairs["i"].to_numpy(np.int64)
     j = pairs["j"].to_numpy(np.int64)
@@ -217,7 +222,12 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
     aa, ab = col("n_authors")
     out["author"] = _sim(aa, ab, fuzz.ratio, workers)
     out["author_set"] = _sim(aa, ab, fuzz.token_set_ratio, workers)
-    out["first_author"] = _code(*col("n_first_author"))
+    fa, fb = col("n_first_author")
+    first = _code(fa, fb)
+    for t in np.flatnonzero(first == CONFLICT):     # a letter lost in conversion ("kr0ger")
+        if (LOST_LETTER_MARK in fa[t] or LOST_LETTER_MARK in fb[t]) and family_names_match(fa[t], fb[t]):
+            first[t] = EQUAL
+    out["first_author"] = first
     out["author_count"] = _code(*col("n_author_count"), missing=0)
     out["journal"] = _journal_similarity(*col("n_journal"), workers)
     ya, yb = col("n_year")
@@ -237,4 +247,6 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
     out["notice"] = (na != nb)
     pa, pb = col("n_preprint")
     out["preprint"] = (pa != pb)
+    ga, gb = col("n_generic")
+    out["generic"] = ga.astype(bool) | gb.astype(bool)
     return out

@@ -12,6 +12,14 @@ Every pair gets one decision:
 ``different``
     everything else.
 
+Volume, issue and pages are weak evidence: exports disagree on them for one work. A conflict
+in one of them separates a pair only when the field is informative in the input at hand
+(its Fellegi–Sunter conflict weight, measured by :mod:`reviewlib.dedup.evidence`, is below
+:data:`UNINFORMATIVE_CONFLICT`) and title, authors and year do not agree with the container
+fields outweighing the conflict; a pair so held apart still goes to ``maybe``. Generic
+titles (column titles, titles recurring in one journal) need the same DOI, first page, or
+volume and issue to merge, else they go to ``maybe`` (rule ``generic_title``).
+
 Rule names follow the pattern used by CoLRev bib-dedupe's match conditions: the fields that
 must agree and the similarity floor in percent (``ti95_au90_yr`` = title >= 0.95, authors
 >= 0.90, same year). The thresholds are module constants so that a reader can see, and a
@@ -26,6 +34,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from reviewlib.dedup import evidence as _ev
 from reviewlib.dedup.compare import CONFLICT, EQUAL
 
 Mask = Callable[[pd.DataFrame], np.ndarray]
@@ -65,11 +74,19 @@ def _authors_strong(f):
 
 
 def _authors_ok(f):
+    """Author lists overlap: the same first author, or most family names shared in any order
+    (``author_set`` compares the lists as sets: sources order authors differently)."""
     return (_v(f, "first_author") == EQUAL) | (_v(f, "author_set") >= 0.8)
 
 
 def _year_same(f):
-    return _v(f, "year_diff") == 0
+    """Same year; or, in an input that has (nearly) no years at all, no year on either side
+    and a title that is not generic (the absence of a field the whole input lacks must not
+    hold a pair back; the other conditions of each rule still apply)."""
+    same = _v(f, "year_diff") == 0
+    if _evidence(f).absent("year"):
+        same = same | ((_v(f, "year_missing") == 2) & ~_v(f, "generic"))
+    return same
 
 
 def _year_ok(f):
@@ -107,6 +124,53 @@ def _bibliographic(f):
             & (_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL) & (_v(f, "page") == EQUAL))
 
 
+# -- weak fields: evidence, not vetoes ---------------------------------------------------
+
+#: Fields that place an article in its container. Exports disagree on them for the same work
+#: (a volume printed "61" for "1", an issue field holding a record counter, "e8-e9" against
+#: "e3"), so a conflict in one of them is weighed against the others, with the weights
+#: measured on the input (:mod:`reviewlib.dedup.evidence`).
+WEAK_FIELDS = ("journal", "volume", "number", "page")
+#: A conflict whose Fellegi–Sunter weight is above this (in bits) is too common between
+#: records of one work in this input to separate two records by itself.
+UNINFORMATIVE_CONFLICT = -1.0
+
+
+
+def _evidence(f: pd.DataFrame) -> _ev.Evidence:
+    """The field evidence attached to a comparison table by :func:`decide` (else the priors)."""
+    return f.attrs.get("evidence") or _ev.prior()
+
+
+def _core(f):
+    """Title, authors and year (or DOI) agree, and the title is specific enough to identify a work."""
+    return (_title(f, 0.95) & _authors_strong(f) & (_year_same(f) | (_v(f, "doi") == EQUAL))
+            & ~_v(f, "generic") & (_v(f, "title_chars") >= 20))
+
+
+def weak_weight(f: pd.DataFrame, evidence: _ev.Evidence | None = None) -> np.ndarray:
+    """Sum of the Fellegi–Sunter weights of :data:`WEAK_FIELDS` for every pair."""
+    return _ev.weights(f, evidence or _evidence(f), WEAK_FIELDS)
+
+
+def _weak_veto(f, name):
+    """A conflict in ``name`` separates the pair unless the DOI confirms the match, the conflict
+    is common between records of one work in this input, or title, authors and year agree and
+    the container fields agree more than they conflict (their summed weight is not negative)."""
+    ev = _evidence(f).fields[name]
+    conflict = (_v(f, name) == CONFLICT) & (_v(f, "doi") != EQUAL)
+    if ev.conflict_weight > UNINFORMATIVE_CONFLICT:
+        return np.zeros(len(f), dtype=bool)
+    if not conflict.any():
+        return conflict
+    return conflict & ~(_core(f) & (weak_weight(f) >= 0))
+
+
+def place_agrees(f: pd.DataFrame) -> np.ndarray:
+    """Same DOI, same first page, or same volume and issue: where in the literature a record is."""
+    return (_v(f, "doi") == EQUAL) | (_v(f, "page") == EQUAL) | ((_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL))
+
+
 # -- vetoes ------------------------------------------------------------------------------
 
 #: Conditions under which two records are never the same work, whatever the rules say.
@@ -131,12 +195,15 @@ VETOES: tuple[tuple[Rule, bool], ...] = (
           lambda f: (_v(f, "year_diff") == 1) & (_v(f, "doi") != EQUAL)
           & ~((_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)) & ~_same_author_list_long_title(f)
           & ~_same_volume(f)), True),
-    (Rule("pages_differ", "first pages differ and the DOI does not confirm the match",
-          lambda f: (_v(f, "page") == CONFLICT) & (_v(f, "doi") != EQUAL)), False),
-    (Rule("issues_differ", "issue numbers differ and the DOI does not confirm the match",
-          lambda f: (_v(f, "number") == CONFLICT) & (_v(f, "doi") != EQUAL)), False),
-    (Rule("volumes_differ", "volumes differ and the DOI does not confirm the match",
-          lambda f: (_v(f, "volume") == CONFLICT) & (_v(f, "doi") != EQUAL)), False),
+    (Rule("pages_differ", "first pages differ, the DOI does not confirm the match, and the other "
+          "evidence does not outweigh the conflict (see WEAK_FIELDS)",
+          lambda f: _weak_veto(f, "page")), False),
+    (Rule("issues_differ", "issue numbers differ, the DOI does not confirm the match, and the other "
+          "evidence does not outweigh the conflict",
+          lambda f: _weak_veto(f, "number")), False),
+    (Rule("volumes_differ", "volumes differ, the DOI does not confirm the match, and the other "
+          "evidence does not outweigh the conflict",
+          lambda f: _weak_veto(f, "volume")), False),
 )
 
 # -- duplicate rules ---------------------------------------------------------------------
@@ -209,10 +276,13 @@ MAYBE_RULES: tuple[Rule, ...] = (
 MAX_VERSION_YEARS = 3
 
 RELATED_TEST = Rule("related", "titles >= 0.90 and authors overlap; a preprint, a notice, or a version in "
-                               "another container within three years",
-                    lambda f: _title(f, 0.90) & _authors_ok(f)
-                    & (_v(f, "preprint") | _v(f, "notice")
-                       | ((_v(f, "year_diff") <= MAX_VERSION_YEARS) & ~_container_same(f))))
+                               "another container within three years; a notice (erratum, reply, comment) "
+                               "with a title of at least 20 characters needs no common author",
+                    lambda f: _title(f, 0.90)
+                    & ((_authors_ok(f) & (_v(f, "preprint") | _v(f, "notice")
+                                          | ((_v(f, "year_diff") <= MAX_VERSION_YEARS) & ~_container_same(f))))
+                       | (_v(f, "notice") & (_v(f, "title_chars") >= 20) & ~_v(f, "generic")
+                          & (_v(f, "year_diff") <= MAX_VERSION_YEARS))))
 
 
 def score(f: pd.DataFrame) -> np.ndarray:
@@ -234,26 +304,75 @@ def relation_kind(f: pd.DataFrame) -> np.ndarray:
     return kind.astype(str)
 
 
-def decide(features: pd.DataFrame) -> pd.DataFrame:
+#: Fields named in the ``agree`` and ``conflict`` columns of a maybe pair.
+EXPLAINED_FIELDS = ("title", "authors", "year", "journal", "volume", "number", "page", "doi")
+
+
+def explain(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """For every pair, the fields that agree and the fields that conflict (";"-joined).
+
+    Title agrees at a similarity of at least 0.95 and conflicts below 0.80; authors agree
+    when the lists agree (same names, also in another order) and conflict when no name is
+    shared; journal agrees at 0.9 and conflicts below; the others by their codes.
+    """
+    title = np.maximum(_v(f, "title"), _v(f, "title_sort"))
+    tests = {
+        "title": (title >= 0.95, title < 0.80),
+        "authors": (_authors_strong(f), ~_authors_ok(f) & (_v(f, "first_author") != 0)),
+        "year": (_v(f, "year_diff") == 0, _v(f, "year_diff") > 0),
+        "journal": (_v(f, "journal") >= 0.9, (_v(f, "journal") > 0) & (_v(f, "journal") < 0.9)),
+    }
+    for name in ("volume", "number", "page", "doi"):
+        tests[name] = (_v(f, name) == EQUAL, _v(f, name) == CONFLICT)
+    n = len(f)
+    agree = np.full(n, "", dtype=object)
+    conflict = np.full(n, "", dtype=object)
+    for name in EXPLAINED_FIELDS:
+        yes, no = tests[name]
+        agree = np.where(yes, np.where(agree == "", name, agree + ";" + name), agree)
+        conflict = np.where(no, np.where(conflict == "", name, conflict + ";" + name), conflict)
+    return agree.astype(str), conflict.astype(str)
+
+
+#: Vetoes on weak fields: a pair they hold apart still goes to maybe.csv when close.
+WEAK_VETOES = ("pages_differ", "issues_differ", "volumes_differ")
+#: Name of the decision that sends a duplicate with a generic title to maybe.csv.
+GENERIC_RULE = "generic_title"
+
+
+def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None) -> pd.DataFrame:
     """Apply vetoes and rules to every compared pair.
 
     Parameters
     ----------
     features : pandas.DataFrame
         Output of :func:`reviewlib.dedup.compare.compare`.
+    evidence : reviewlib.dedup.evidence.Evidence, optional
+        Field weights measured on the input (:func:`reviewlib.dedup.evidence.estimate`);
+        default: the priors.
 
     Returns
     -------
     pandas.DataFrame
         ``i``, ``j``, ``decision`` (duplicate / related / maybe / different), ``rule`` (name
         of the rule that fired, or of the veto that blocked it), ``relation`` (for related
-        pairs: preprint, notice or version; "" otherwise) and ``score``.
+        pairs: preprint, notice or version; "" otherwise), ``score``, and for maybe pairs
+        ``agree`` and ``conflict`` (the fields that agree and conflict, :func:`explain`).
+
+    Notes
+    -----
+    A generic title (a column title or one recurring in the input) never merges on title,
+    authors and year alone: without the same DOI, first page, or volume and issue the pair
+    goes to maybe.csv (rule ``generic_title``).
     """
+    features = features.copy(deep=False)
+    features.attrs["evidence"] = evidence or _ev.prior()
     n = len(features)
     decision = np.full(n, DIFFERENT, dtype=object)
     rule = np.full(n, "", dtype=object)
     veto = np.zeros(n, dtype=bool)
     veto_soft = np.zeros(n, dtype=bool)   # vetoes that leave room for "related"
+    veto_weak = np.zeros(n, dtype=bool)   # vetoes that leave room for "maybe"
     veto_name = np.full(n, "", dtype=object)
     for v, allows_related in VETOES:
         hit = v(features) & ~veto
@@ -261,7 +380,9 @@ def decide(features: pd.DataFrame) -> pd.DataFrame:
         veto |= hit
         if allows_related:
             veto_soft |= hit
-    hard = veto & ~veto_soft
+        if v.name in WEAK_VETOES:
+            veto_weak |= hit
+    hard = veto & ~veto_soft & ~veto_weak
 
     done = veto.copy()
     for r in DUPLICATE_RULES:
@@ -269,6 +390,9 @@ def decide(features: pd.DataFrame) -> pd.DataFrame:
         decision[hit] = DUPLICATE
         rule[hit] = r.name
         done |= hit
+    generic = (decision == DUPLICATE) & _v(features, "generic") & ~place_agrees(features)
+    decision[generic] = MAYBE
+    rule[generic] = GENERIC_RULE
 
     related = veto_soft & RELATED_TEST(features)
     decision[related] = RELATED
@@ -282,8 +406,16 @@ def decide(features: pd.DataFrame) -> pd.DataFrame:
         done |= hit
     blocked = (decision == DIFFERENT) & veto
     rule[blocked] = veto_name[blocked]
+    weak_maybe = (decision == MAYBE) & veto_weak
+    rule[weak_maybe] = veto_name[weak_maybe]
 
     relation = np.where(decision == RELATED, relation_kind(features), "")
+    agree = np.full(n, "", dtype=object)
+    conflict = np.full(n, "", dtype=object)
+    may = np.flatnonzero(decision == MAYBE)
+    if len(may):
+        agree[may], conflict[may] = explain(features.iloc[may])
     return pd.DataFrame({"i": features["i"].to_numpy(), "j": features["j"].to_numpy(),
                          "decision": decision.astype(str), "rule": rule.astype(str),
-                         "relation": relation.astype(str), "score": score(features)})
+                         "relation": relation.astype(str), "score": score(features),
+                         "agree": agree.astype(str), "conflict": conflict.astype(str)})

@@ -19,6 +19,9 @@ from reviewlib.dedup.block import block
 from reviewlib.dedup.cluster import MIN_TITLE_SIMILARITY, cluster
 from reviewlib.dedup.compare import TITLE_PREFILTER, compare
 from reviewlib.dedup.decide import DUPLICATE, MAYBE, RELATED, decide
+from reviewlib.dedup.evidence import Evidence
+from reviewlib.dedup.evidence import apply as apply_evidence
+from reviewlib.dedup.evidence import estimate as estimate_evidence
 from reviewlib.dedup.merge import merge
 from reviewlib.dedup.prepare import prepare
 from reviewlib.errors import InputError, Problem
@@ -33,7 +36,7 @@ OVERRIDE_RULE = "override_same"
 
 DUPLICATE_COLUMNS = [F.ID, F.KEPT_ID, F.RULE, F.SCORE]
 RELATED_COLUMNS = ["id_a", "id_b", "relation", F.RULE, F.SCORE]
-MAYBE_COLUMNS = ["id_a", "id_b", F.SCORE, F.RULE]
+MAYBE_COLUMNS = ["id_a", "id_b", F.SCORE, F.RULE, "agree", "conflict"]
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,8 @@ class DedupResult:
         ``relation``, ``rule`` (the veto that kept them apart) and ``score``.
     maybe : pandas.DataFrame
         Pairs of kept records close enough for a person to check: ``id_a``, ``id_b``,
-        ``score``, ``rule``.
+        ``score``, ``rule`` (the rule that found the pair, or the veto or generic-title
+        test that kept it from merging), ``agree`` and ``conflict`` (";"-joined fields).
     untitled : list of str
         Ids of records without a title: kept as they are and never merged by rule.
     pairs : pandas.DataFrame
@@ -149,6 +153,8 @@ class DedupResult:
         Wall time of each stage.
     version : str
         reviewlib version that produced the result.
+    evidence : reviewlib.dedup.evidence.Evidence
+        How much each field said in this input (m- and u-probabilities, fields set aside).
     """
 
     records: pd.DataFrame
@@ -161,6 +167,7 @@ class DedupResult:
     settings: DedupSettings = field(default_factory=DedupSettings)
     seconds: dict = field(default_factory=dict)
     version: str = __version__
+    evidence: Evidence | None = None
 
     def summary(self) -> dict:
         """Counts of the run: input records, works kept, duplicates removed, related, maybe."""
@@ -339,6 +346,11 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
         log.info("dedup: %s done in %.2f s", name, seconds[name])
 
     prep = prepare(frame)
+    evidence = estimate_evidence(prep)
+    prep = apply_evidence(prep, evidence)
+    if evidence.set_aside:
+        log.info("dedup: %s set aside: the values rarely agree between records of one work in this input",
+                 ", ".join(evidence.set_aside))
     tick("prepare")
     ids = prep[F.ID].to_numpy().astype(str)
     row_of = {x: k for k, x in enumerate(ids)}
@@ -347,7 +359,7 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
     tick("block")
     features = compare(prep, pairs, workers=settings.workers, title_prefilter=settings.title_prefilter)
     tick("compare")
-    decisions = decide(features)
+    decisions = decide(features, evidence)
     tick("decide")
     try:
         labels = cluster(prep, decisions, same=same, different=different,
@@ -412,4 +424,4 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
     pair_table = decisions.assign(id_a=ids[decisions["i"].to_numpy()], id_b=ids[decisions["j"].to_numpy()])
     return DedupResult(records=records, duplicates=duplicates, related=related, maybe=maybe,
                        untitled=untitled, pairs=pair_table, n_input=len(prep), settings=settings,
-                       seconds=seconds)
+                       seconds=seconds, evidence=evidence)

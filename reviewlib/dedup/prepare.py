@@ -20,6 +20,9 @@ import numpy as np
 import pandas as pd
 
 from reviewlib.records import fields as F
+from reviewlib.records.authors import family_key
+from reviewlib.records.doi import normalize_doi as _normalize_doi
+from reviewlib.records.title import fold
 
 #: Bibliographic columns the engine reads; a missing column is treated as all-empty.
 INPUT_COLUMNS = [F.ID, F.ENTRYTYPE, F.TITLE, F.AUTHOR, F.YEAR, F.JOURNAL, F.VOLUME,
@@ -27,39 +30,7 @@ INPUT_COLUMNS = [F.ID, F.ENTRYTYPE, F.TITLE, F.AUTHOR, F.YEAR, F.JOURNAL, F.VOLU
 
 # -- text folding ------------------------------------------------------------------------
 
-#: LaTeX accent commands and braces as found in BibTeX exports (M{\"u}ller, \'{e}).
-_LATEX = re.compile(r"\\[`'\"^~=.]|\\(?:textit|textbf|emph|textsc|mathrm|it|bf|em)\b ?|[{}$]")
-#: Letters that Unicode decomposition leaves unchanged but exports often spell in ASCII.
-_ASCII_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d",
-                             "ð": "d", "þ": "th", "ı": "i"})
-_MARKUP = re.compile(r"<[^>]{0,40}>|&(?:amp|lt|gt|quot|#\d+);")
 _NON_WORD = re.compile(r"[\W_]+")
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip accents, LaTeX and markup; punctuation becomes single spaces.
-
-    The per-value counterpart of :func:`fold_text`; it agrees with
-    :func:`reviewlib.records.title_key` except that ``&`` becomes "and" here.
-
-    Examples
-    --------
-    >>> fold("Søn & <i>Ökonomie</i>: Müller")
-    'son and okonomie muller'
-    """
-    if not text:
-        return ""
-    if "\\" in text or "{" in text or "$" in text:
-        text = _LATEX.sub("", text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower()
-    if not text.isascii():
-        text = text.translate(_ASCII_FOLD)
-    if "<" in text or "&" in text:
-        text = _MARKUP.sub(" ", text).replace("&", " and ")
-    return _NON_WORD.sub(" ", text).strip()
 
 
 def apply_unique(values: pd.Series, func: Callable[[str], object]) -> np.ndarray:
@@ -77,33 +48,16 @@ def fold_text(values: pd.Series) -> pd.Series:
 
 # -- DOI ---------------------------------------------------------------------------------
 
-_DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
-_DOI_PREFIX = re.compile(r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/|^doi\s*[:=]?\s*|^urn:doi:")
-_DOI_TRAILING = ".,;:'\"]>}"
-
-
 def doi_key(value: str) -> str:
     """Bare lower-case DOI ("10.x/y"), or "" when the value holds none.
 
-    Same rules as :func:`reviewlib.records.normalize_doi` (DOIs are case-insensitive, DOI
-    Handbook section 2.4): URL and ``doi:`` prefixes, percent-encoded slashes and trailing
-    punctuation go; a final ")" only when unbalanced.
+    This is :func:`reviewlib.records.normalize_doi` (one DOI normaliser for the whole
+    package: URL and ``doi:`` prefixes, percent-encoding and trailing punctuation go, a final
+    ")" only when unbalanced), with a fast exit for values that cannot hold a DOI.
     """
-    if not value or "10." not in value:
+    if not value or "10." not in value and "10%2" not in value.lower():
         return ""
-    s = _DOI_PREFIX.sub("", value.strip().lower()).replace("%2f", "/")
-    m = _DOI.search(s)
-    if not m:
-        return ""
-    doi = m.group(0)
-    while doi:
-        if doi[-1] in _DOI_TRAILING:
-            doi = doi[:-1]
-        elif doi[-1] == ")" and doi.count(")") > doi.count("("):
-            doi = doi[:-1]
-        else:
-            break
-    return doi
+    return _normalize_doi(value)
 
 
 def normalize_doi(values: pd.Series) -> pd.Series:
@@ -112,81 +66,6 @@ def normalize_doi(values: pd.Series) -> pd.Series:
 
 
 # -- authors -----------------------------------------------------------------------------
-
-#: A segment that holds only initials: "R E", "D.W.", "M. K.", "A.-K.", "Th".
-_INITIALS = re.compile(r"(?:[A-Z][a-z]?\.?\s*-?\s*){1,4}")
-_VANCOUVER = re.compile(r"^[^\s]+ [A-Z]{1,3}$")
-_GIVEN_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
-_PEOPLE_SPLIT = re.compile(r"\s*(?:\band\b|&|;)\s*")
-#: Generational suffixes written after the family name ("Wright Jr., T C").
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-_ET_AL = {"others", "et al", "et al.", "etal"}
-#: A name particle that is not the family name itself (van der Berg -> berg).
-_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "la", "le", "du",
-              "dos", "das", "do", "ter", "ten", "bin", "ibn", "al", "el", "mc", "st"}
-
-
-def _family(person: str) -> str:
-    """Family-name key of one person written "Family, Given", "Given Family" or "Family GI"."""
-    if "," in person:
-        family = person.split(",", 1)[0]
-    else:
-        tokens = [t for t in person.split() if t.lower().strip(".") not in _SUFFIXES] or person.split()
-        if len(tokens) > 1 and _GIVEN_INITIALS.fullmatch(tokens[-1]):
-            while len(tokens) > 1 and _GIVEN_INITIALS.fullmatch(tokens[-1]):
-                tokens = tokens[:-1]                  # "Zuna RE", "Kibler E.", "Fahlman S. E."
-            family = " ".join(tokens)
-        else:
-            family = tokens[-1] if tokens else ""     # "R. E. Zuna", "Carla E. Brodley"
-    words = family.lower().replace("-", "").replace("'", "").replace(".", " ").split()
-    words = [w for w in words if w not in _PARTICLES and w not in _SUFFIXES] or words
-    return _NON_WORD.sub("", words[-1]) if words else ""
-
-
-def _plain(text: str) -> str:
-    """Accents, LaTeX accent commands and braces removed; case and punctuation kept."""
-    if "\\" in text or "{" in text:
-        text = _LATEX.sub("", text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_ASCII_FOLD)
-    return text
-
-
-def family_key(author: str) -> str:
-    """Space-joined family-name keys of an author list, in order.
-
-    Reads BibTeX ("Zuna, R E and Wang, S S"), citation styles ("Aha, D.W., Kibler, D. and
-    Albert, M.K."; "C. E. Brodley & P. E. Utgoff") and Vancouver ("Zuna RE, Wang SS").
-    :func:`reviewlib.records.parse_authors` parses names fully for display; this key needs
-    only family names and is several times faster, which matters for a million records.
-
-    Examples
-    --------
-    >>> family_key("Aha, D.W., Kibler, D. and Albert, M.K.")
-    'aha kibler albert'
-    """
-    a = _plain(author.strip())
-    if not a:
-        return ""
-    out = []
-    for piece in _PEOPLE_SPLIT.split(a):
-        segs = [x.strip(" .:") for x in piece.split(",")]
-        segs = [x for x in segs if x and x.lower() not in _ET_AL]
-        if not segs:
-            continue
-        if len(segs) == 2 and not _VANCOUVER.match(segs[0]):
-            out.append(_family(segs[0]))             # "Family, Given"
-            continue
-        expect_name = True                           # walk: name [initials] name [initials] ...
-        for seg in segs:
-            if not expect_name and _INITIALS.fullmatch(seg):
-                expect_name = True
-                continue
-            out.append(_family(seg))
-            expect_name = False
-    return " ".join(x for x in out if x)
-
 
 def family_names(authors: pd.Series) -> pd.Series:
     """:func:`family_key` over a column."""
@@ -247,14 +126,55 @@ _THOUSANDS = re.compile(r"(?<=\d)[ ,\u2009\u202f](?=\d{3}\b)")
 
 #: Titles (lower case, punctuation kept) of notices about another article: never the same
 #: work as that article. "Correction" counts only as a heading ("Correction: ...",
-#: "Correction to ...", "Correction notice"), not as a topic ("Correction of myopia").
+#: "Correction to ...", "Correction notice"), not as a topic ("Correction of myopia"); a
+#: reply or comment only as a heading too ("Reply to ...", "Authors' reply", "Re: ...",
+#: "Comment on ..."), not "Response to treatment".
 _NOTICES = [
     ("retraction", re.compile(r"^\W*(?:notice of retraction|retracted\b|(?:retraction|withdrawn)"
                               r"(?:\s*(?:[:\-\u2013]|note\b|notice\b|of\b|$)))")),
     ("erratum", re.compile(r"^\W*(?:errat(?:um|a)|corrigend(?:um|a)\b|(?:author |publisher |editorial )?"
                            r"correction(?:\s*(?:[:\-\u2013]|to\b|notice\b|$)))")),
     ("concern", re.compile(r"^\W*(?:editorial )?expression of concern\b")),
+    ("reply", re.compile(r"^\W*(?:(?:the )?authors?['\u2019]?s?['\u2019]? (?:reply|response)\b|in reply\b|"
+                         r"reply(?:\s*(?:[:\-\u2013]|to\b|$))|response(?:\s*(?:[:\-\u2013]|$)|"
+                         r"\s+to\s+(?:the\s+)?(?:letter|comments?|commentary|editorial|correspondence)\b))")),
+    ("comment", re.compile(r"^\W*(?:re\s*:|comments?\s+on\b|commentary\s+on\b|comment\s*[:\-\u2013])")),
 ]
+#: The heading of a notice, removed so that the rest can be compared with the article it is
+#: about ("Erratum: Effects of X" -> "Effects of X").
+_NOTICE_HEAD = re.compile(
+    r"^\W*(?:notice of retraction|retraction notes?|retraction notice|retraction|retracted(?: article)?|"
+    r"withdrawn|errat(?:um|a)|corrigend(?:um|a)|(?:author |publisher |editorial )?correction(?: notice)?|"
+    r"(?:editorial )?expression of concern|(?:the )?authors?['\u2019]?s?['\u2019]? (?:reply|response)|in reply|"
+    r"reply|response|re|comments?|commentary)\b[\s:\-\u2013.]*"
+    r"(?:(?:to|on|of|for|about|regarding|re)\b[\s:]*)?(?:(?:the|a|an)\s+)?"
+    r"(?:(?:article|paper|letter|comment|commentary|editorial)\b[\s:,]*)?")
+#: Web of Science titles an erratum by the article's title and where the article appeared:
+#: "Effects of X (vol 85, pg 553, 2010)".
+_WOS_ERRATUM = re.compile(r"\s*[(\[]\s*vol\.?\s*\w+\s*,\s*(?:pg|p|pp)\.?\s*\w+[^()\[\]]*[)\]]\s*[.]?\s*$",
+                          re.IGNORECASE)
+#: Recurring column titles: many different works of one journal carry them (an editorial
+#: in every issue), so such a title says nothing about which work a record is.
+_COLUMN_TITLE = re.compile(
+    r"^(?:the )?(?:(?:guest |invited )?editorials?|editor s (?:notes?|note|introduction|corner|message|comments?)|"
+    r"editors (?:notes?|introduction|corner|message|comments?)|(?:a )?(?:letter|message|note|word)s? from the "
+    r"(?:editors?|chairs?|president|guest editors?)|from the (?:editors?|chairs?|president)( desk)?|"
+    r"chair s (?:message|letter|column|report)|president s (?:message|letter|column|report)|introduction|"
+    r"preface|foreword|prologue|epilogue|(?:in )?reply|response|authors? reply|book reviews?(?: column)?|"
+    r"reviews?|erratum|errata|corrigendum|correction|letters?(?: to the editors?)?|comments?|commentary|"
+    r"news(?: and views)?|announcements?|acknowledge?ments?|(?:thanks to |list of )?reviewers|in this issue|"
+    r"index|contents|table of contents|obituary|in memoriam|call for papers|highlights|abstracts|"
+    r"conference (?:report|calendar)|calendar|reader s forum|correspondence|viewpoint|perspective|"
+    r"summary|overview|welcome|opening remarks|keynote|panel|poster session|discussion|untitled|"
+    r"column|report|update|[a-z]+ column)(?: [ivx\d]+)*$")
+
+
+def is_column_title(folded: str) -> bool:
+    """Whether a folded title is a recurring column title ("editor s notes", "book review
+    column", "chair s message", "editorial"): different works of a journal share it."""
+    return bool(_COLUMN_TITLE.match(folded))
+
+
 #: "Part I", "Part 2", "part two" ... in a folded title.
 _PART = re.compile(r"\bpart (i{1,3}|iv|vi{0,3}|ix|x|\d+|one|two|three|four|five|a|b|c)\b")
 _PART_NORMAL = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
@@ -304,13 +224,27 @@ def split_title(title: str) -> tuple[str, str, bool]:
 
 
 def title_features(title: str) -> tuple[str, str, str, str, str]:
-    """Folded main title, folded alternative title, numbers, part and notice kind of a title."""
+    """Folded main title, folded alternative title, numbers, part and notice kind of a title.
+
+    The heading of a notice ("Erratum: ", "Reply to ", "Re: ") and Web of Science's erratum
+    suffix ("(vol 85, pg 553, 2010)") are removed from the folded title, so that the notice
+    compares with the article it is about; the notice kind keeps them apart.
+    """
+    wos = _WOS_ERRATUM.search(title)
+    if wos and wos.start() >= 10:
+        title = title[:wos.start()]
     main, alt, retracted = split_title(title)
+    heading = main.lower()
+    notice = next((kind for kind, pattern in _NOTICES if pattern.search(heading)), "")
+    if wos and not notice:
+        notice = "erratum"
+    if notice:
+        rest = _NOTICE_HEAD.sub("", heading, count=1).strip(" \"'\u201c\u201d")
+        if len(rest) >= 10:
+            main = rest
     folded = fold(_THOUSANDS.sub("", main))
     numbers = " ".join(sorted({x.lstrip("0") or "0" for x in _DIGITS.findall(folded)}))
     part = _PART.search(fold(title)) if "part" in title.lower() else None
-    heading = main.lower()
-    notice = next((kind for kind, pattern in _NOTICES if pattern.search(heading)), "")
     if retracted and not notice:
         notice = "retraction"
     return folded, fold(alt), numbers, _PART_NORMAL.get(part.group(1), part.group(1)) if part else "", notice
@@ -334,14 +268,113 @@ _PREPRINT_DOI = re.compile(r"^(?:10\.48550/|10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\
                            r"10\.26434/chemrxiv|10\.22541/au|10\.5281/zenodo|10\.32388/)")
 
 
+#: Words of a conference or society name that vary between exports of one venue
+#: ("Proc. of the 31st ACM SIGMOD Int. Conf. on ..." against "SIGMOD Conference").
+_VENUE_WORDS = {"proc", "proceedings", "conference", "conf", "international", "intl", "int", "annual",
+                "acm", "ieee", "first", "second", "third", "fourth", "fifth"}
+_MEETING_WORDS = {"proc", "proceedings", "conference", "conf", "symposium", "workshop"}
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)?$")
+#: Long names of venues that exports often give by acronym only, as folded by
+#: :func:`journal_key`; both spellings map to the acronym. Weak evidence: a container
+#: name never decides a pair alone.
+VENUE_ALIASES = {
+    "management data": "sigmod", "sigmod management data": "sigmod", "sigmod conference": "sigmod",
+    "sigmod": "sigmod", "very large data bases": "vldb", "very large databases": "vldb",
+    "data engineering": "icde", "knowledge discovery data mining": "kdd", "sigkdd knowledge discovery data mining": "kdd",
+    "machine learning": "icml", "principles database systems": "pods",
+    "sigmod sigact sigart symposium principles database systems": "pods",
+    "database theory": "icdt", "extending database technology": "edbt",
+    "information knowledge management": "cikm", "research development information retrieval": "sigir",
+    "sigir research development information retrieval": "sigir", "world wide web": "www",
+    "artificial intelligence": "ijcai", "joint artificial intelligence": "ijcai",
+    "neural information processing systems": "nips", "advances neural information processing systems": "nips",
+    "computer vision pattern recognition": "cvpr", "human factors computing systems": "chi",
+    "sigchi human factors computing systems": "chi",
+}
+
+
 def journal_key(journal: str) -> str:
-    """Folded container name without small words ("The Journal of X" -> "journal x")."""
-    return " ".join(w for w in fold(journal).split() if w not in _JOURNAL_STOPWORDS)
+    """Folded container name without small words ("The Journal of X" -> "journal x").
+
+    Conference names also lose the words that vary between exports (proceedings,
+    international, conference, ACM, IEEE, ordinals and years), and a few long conference
+    names fold to their acronym (:data:`VENUE_ALIASES`): "International Conference on Management
+    of Data" and "SIGMOD Conference" both give "sigmod".
+    """
+    words = [w for w in fold(journal).split() if w not in _JOURNAL_STOPWORDS]
+    if not _MEETING_WORDS.intersection(words):
+        return " ".join(words)
+    key = " ".join(w for w in words if w not in _VENUE_WORDS and not _ORDINAL.match(w)) or " ".join(words)
+    return VENUE_ALIASES.get(key, key)
 
 
 def is_preprint_venue(venue: str) -> bool:
     """Whether a container name (or entry type) names a preprint server or working paper."""
     return bool(_PREPRINT_VENUE.search(fold(venue)))
+
+
+#: A title of at most this many words that one container prints in two volumes, or in years
+#: more than one apart, recurs in the input (see :func:`generic_titles`).
+RECURRING_TITLE_WORDS = 5
+
+
+_SEGMENTS = re.compile(r"\s+[-\u2013\u2014|/]+\s+|[:;.]\s+")
+
+
+#: Column titles are short: longer segments are not tested.
+COLUMN_TITLE_WORDS = 8
+
+
+def has_column_title(title: str) -> bool:
+    """Whether a title, or one of its segments ("Remarks from the Editor - Editor's
+    Comments", "Editorial: ..."), is a recurring column title."""
+    return any(is_column_title(fold(seg)) for seg in _SEGMENTS.split(title)
+               if seg.strip() and seg.count(" ") < COLUMN_TITLE_WORDS)
+
+
+def _spread(key: pd.Series, value: pd.Series, at_least: int, apart: bool = False) -> set:
+    """Keys whose records spread over at least ``at_least`` distinct non-empty values (years:
+    some more than one apart), none of which holds more than half of them. A much-cited work
+    whose exports garble the volume keeps one dominant value; a column has none."""
+    ok = value != ""
+    if not ok.any():
+        return set()
+    t = pd.DataFrame({"k": key[ok].to_numpy(), "v": value[ok].to_numpy()})
+    counts = t.groupby(["k", "v"]).size()
+    g = counts.groupby(level=0)
+    stats = pd.DataFrame({"distinct": g.size(), "top": g.max(), "total": g.sum()})
+    good = (stats["distinct"] >= at_least) & (stats["top"] * 2 <= stats["total"])
+    if apart:
+        y = t.assign(v=t["v"].astype(int)).groupby("k")["v"]
+        years = y.max() - y.min()
+        good &= years.reindex(stats.index).fillna(0).to_numpy() > 1
+    return set(stats.index[good.to_numpy()])
+
+
+def generic_titles(prep: pd.DataFrame) -> np.ndarray:
+    """Flag per record: its title alone cannot identify a work.
+
+    A title is generic when it is, or has a segment that is, a recurring column title
+    (:func:`has_column_title`), or when it recurs in the input: one container prints it in
+    three or more different volumes or issues, or, for a short title (at most
+    :data:`RECURRING_TITLE_WORDS` words), in two volumes or in years more than one apart;
+    in each case without one volume, issue or year holding most of the records (see
+    :func:`_spread`).
+    """
+    title = prep["n_title"]
+    column = apply_unique(prep[F.TITLE], has_column_title).astype(bool)
+    placed = (title != "") & (prep["n_journal"] != "")
+    if not placed.any():
+        return column
+    sub = prep.loc[placed, ["n_title_key", "n_journal", "n_volume", "n_number", "n_year"]]
+    key = sub["n_title_key"] + "|" + sub["n_journal"]
+    short = (sub["n_title_key"].str.len() > 0) & (prep.loc[placed, "n_title"].str.count(" ") + 1 <= RECURRING_TITLE_WORDS)
+    spot = (sub["n_volume"] + "/" + sub["n_number"]).where((sub["n_volume"] != "") | (sub["n_number"] != ""), "")
+    recurring = _spread(key, spot, 3)
+    short_recurring = _spread(key, sub["n_volume"], 2) | _spread(key, sub["n_year"].astype(str).where(sub["n_year"] > 0, ""), 2, apart=True)
+    flag = np.zeros(len(prep), dtype=bool)
+    flag[np.flatnonzero(placed.to_numpy())] = (key.isin(recurring) | (short & key.isin(short_recurring))).to_numpy()
+    return column | flag
 
 
 def _column(df: pd.DataFrame, name: str, func: Callable[[str], object]) -> np.ndarray:
@@ -369,7 +402,9 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         ``n_author_count``, ``n_year`` (int, 0 when missing), ``n_journal``, ``n_volume``,
         ``n_number``, ``n_page`` (first page), ``n_page_last``, ``n_doi`` (from the DOI
         field, else from a doi.org URL), ``n_doi_key`` (the DOI's letters and digits only)
-        and ``n_preprint`` (bool).
+        ``n_preprint`` (bool), ``n_authors_sorted`` (the family names in alphabetical
+        order: author lists compared as sets) and ``n_generic`` (the title alone cannot
+        identify a work, :func:`generic_titles`).
     """
     if F.ID not in frame.columns:
         raise KeyError("records need an 'id' column")
@@ -406,6 +441,9 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     df["n_doi"] = np.where(doi != "", doi, url)
     # matching key: a DOI printed with a dropped or extra hyphen, dot or slash is the same DOI
     df["n_doi_key"] = df["n_doi"].str.replace(r"[^0-9a-z]+", "", regex=True)
+
+    df["n_authors_sorted"] = apply_unique(names, lambda x: " ".join(sorted(x.split()))).astype(str)
+    df["n_generic"] = generic_titles(df)
 
     venue = _column(df, F.JOURNAL, is_preprint_venue).astype(bool) | _column(df, F.ENTRYTYPE, is_preprint_venue).astype(bool)
     preprint_doi = np.array([bool(_PREPRINT_DOI.match(d)) if d else False for d in df["n_doi"]], dtype=bool)

@@ -13,8 +13,13 @@ Markey (2007), *Tame the BeaST*, section 11.
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from dataclasses import dataclass
+
+from reviewlib.records.title import _ASCII_FOLD, _LOST_LETTER
+from reviewlib.records.title import _LATEX_FAST as _LATEX
 
 #: Lower-case name particles that belong to the family name ("van Gogh", "de la Cruz").
 PARTICLES = frozenset({
@@ -257,3 +262,104 @@ def normalize_authors(value: str | list[str] | None) -> str:
     'Hung, K. and Tse, D. K. and Chan, T. H.'
     """
     return format_authors(parse_authors(value))
+
+
+# -- family-name key ----------------------------------------------------------------------
+
+_NON_WORD = re.compile(r"[\W_]+")
+#: Stands for a letter lost in a character-set conversion ("Kr?ger" -> "kr0ger"); a family
+#: name holds no digits otherwise, so :func:`family_names_match` can treat it as a wildcard.
+LOST_LETTER_MARK = "0"
+
+#: A segment that holds only initials: "R E", "D.W.", "M. K.", "A.-K.", "Th".
+_INITIALS = re.compile(r"(?:[A-Z][a-z]?\.?\s*-?\s*){1,4}")
+_VANCOUVER = re.compile(r"^[^\s]+ [A-Z]{1,3}$")
+_GIVEN_INITIALS = re.compile(r"(?:[A-Z]\.?-?){1,4}")
+_PEOPLE_SPLIT = re.compile(r"\s*(?:\band\b|&|;)\s*")
+#: Generational suffixes written after the family name ("Wright Jr., T C").
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_ET_AL = {"others", "et al", "et al.", "etal"}
+#: A name particle that is not the family name itself (van der Berg -> berg).
+_PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "di", "da", "la", "le", "du",
+              "dos", "das", "do", "ter", "ten", "bin", "ibn", "al", "el", "mc", "st"}
+
+
+def _family(person: str) -> str:
+    """Family-name key of one person written "Family, Given", "Given Family" or "Family GI"."""
+    if "," in person:
+        family = person.split(",", 1)[0]
+    else:
+        tokens = [t for t in person.split() if t.lower().strip(".") not in _SUFFIXES] or person.split()
+        if len(tokens) > 1 and _GIVEN_INITIALS.fullmatch(tokens[-1]):
+            while len(tokens) > 1 and _GIVEN_INITIALS.fullmatch(tokens[-1]):
+                tokens = tokens[:-1]                  # "Zuna RE", "Kibler E.", "Fahlman S. E."
+            family = " ".join(tokens)
+        else:
+            family = tokens[-1] if tokens else ""     # "R. E. Zuna", "Carla E. Brodley"
+    words = family.lower().replace("-", "").replace("'", "").replace(".", " ").split()
+    words = [w for w in words if w not in _PARTICLES and w not in _SUFFIXES] or words
+    return _NON_WORD.sub("", words[-1]) if words else ""
+
+
+def _plain(text: str) -> str:
+    """Accents, LaTeX accent commands, braces, HTML entities and lost letters removed; case
+    and punctuation kept."""
+    if "&" in text and ";" in text:
+        text = html.unescape(text)
+    if "\\" in text or "{" in text:
+        text = _LATEX.sub("", text)
+    if "?" in text or "\ufffd" in text:
+        text = _LOST_LETTER.sub(LOST_LETTER_MARK, text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_ASCII_FOLD)
+    return text
+
+
+def family_key(author: str) -> str:
+    """Space-joined family-name keys of an author list, in order.
+
+    Reads BibTeX ("Zuna, R E and Wang, S S"), citation styles ("Aha, D.W., Kibler, D. and
+    Albert, M.K."; "C. E. Brodley & P. E. Utgoff") and Vancouver ("Zuna RE, Wang SS").
+    The one family-name key of the package (deduplication compares author lists with it);
+    :func:`parse_authors` parses names fully for display, and its family names give the same
+    key. Several times faster than a full parse, which matters for a million records.
+
+    Examples
+    --------
+    >>> family_key("Aha, D.W., Kibler, D. and Albert, M.K.")
+    'aha kibler albert'
+    """
+    a = _plain(author.strip())
+    if not a:
+        return ""
+    out = []
+    for piece in _PEOPLE_SPLIT.split(a):
+        segs = [x.strip(" .:") for x in piece.split(",")]
+        segs = [x for x in segs if x and x.lower() not in _ET_AL]
+        if not segs:
+            continue
+        if len(segs) == 2 and not _VANCOUVER.match(segs[0]):
+            out.append(_family(segs[0]))             # "Family, Given"
+            continue
+        expect_name = True                           # walk: name [initials] name [initials] ...
+        for seg in segs:
+            if not expect_name and _INITIALS.fullmatch(seg):
+                expect_name = True
+                continue
+            out.append(_family(seg))
+            expect_name = False
+    return " ".join(x for x in out if x)
+
+
+def family_names_match(a: str, b: str) -> bool:
+    """Whether two family-name keys are equal, a lost letter (:data:`LOST_LETTER_MARK`)
+    standing for one or two letters ("kr0ger" matches "kroger"; "m0ller" matches "mueller")."""
+    if a == b:
+        return True
+    if LOST_LETTER_MARK not in a and LOST_LETTER_MARK not in b:
+        return False
+    if LOST_LETTER_MARK in b and LOST_LETTER_MARK not in a:
+        a, b = b, a
+    pattern = "".join("[a-z]{1,2}" if ch == LOST_LETTER_MARK else re.escape(ch) for ch in a)
+    return re.fullmatch(pattern, b) is not None

@@ -49,8 +49,60 @@ def strip_markup(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+#: LaTeX accent commands and braces as found in BibTeX exports (M{\"u}ller, \'{e}): the fast path
+#: of :func:`title_key` for values without letter commands.
+_LATEX_FAST = re.compile(r"\\[`'\"^~=.]|\\(?:textit|textbf|emph|textsc|mathrm|it|bf|em)\b ?|[{}$]")
+#: Letters that Unicode decomposition leaves unchanged but exports often spell in ASCII.
+_ASCII_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d",
+                             "ð": "d", "þ": "th", "ı": "i"})
+#: A letter lost in a character-set conversion: "?" or U+FFFD between two letters
+#: ("Kr?ger", "Universit\ufffdt"). It is dropped, so that the rest of the word stays one word.
+_LOST_LETTER = re.compile(r"(?<=[^\W\d_])[?\ufffd]+(?=[^\W\d_])")
+_FOLD_NON_WORD = re.compile(r"[\W_]+")
+
+
+def fold(text: str | None) -> str:
+    """Lower-case ASCII words joined by single spaces: the one folding of titles and names.
+
+    Removes what differs between exports of the same text: LaTeX accent commands and braces,
+    HTML/XML tags and entities (``&amp;``, ``&#246;``, ``&ouml;``), diacritics, case,
+    punctuation; ``&`` becomes "and"; a letter lost in a character-set conversion (``?`` or
+    U+FFFD inside a word) is dropped. Used by :func:`title_key` and by every stage of
+    :mod:`reviewlib.dedup` (titles, journal names, family names).
+
+    Examples
+    --------
+    >>> fold("Søn & <i>Ökonomie</i>: Müller")
+    'son and okonomie muller'
+    >>> fold("Kr&#246;ger") == fold("Kröger") == "kroger"
+    True
+    """
+    if not text:
+        return ""
+    text = str(text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text and ";" in text:
+        text = html.unescape(text)
+    if "\\" in text:
+        text = _fold_latex(text)
+    elif "{" in text or "$" in text:
+        text = _LATEX_FAST.sub("", text)
+    if "?" in text or "\ufffd" in text:
+        text = _LOST_LETTER.sub("", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    if not text.isascii():
+        text = text.translate(_ASCII_FOLD)
+    if "&" in text:
+        text = text.replace("&", " and ")
+    return _FOLD_NON_WORD.sub(" ", text).strip()
+
+
 def title_key(title: str | None) -> str:
-    """A key under which two spellings of the same title compare equal.
+    """A key under which two spellings of the same title compare equal (:func:`fold`).
 
     Parameters
     ----------
@@ -69,10 +121,4 @@ def title_key(title: str | None) -> str:
     >>> title_key("Determining factors in MSMEs success: An empirical study in México")
     'determining factors in msmes success an empirical study in mexico'
     """
-    if not title:
-        return ""
-    text = strip_markup(title)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold()
-    return _NON_WORD.sub(" ", text).replace("_", " ").strip()
+    return fold(title)

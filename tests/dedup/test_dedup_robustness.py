@@ -1,0 +1,47 @@
+"""No single weak field decides: corrupt one field in every record of a labelled sample
+(blank it, or fill it with a per-record counter as some exports do) and the result must
+stay close to the intact run (benchmarks/dedup_bench.py --robustness does the same on the
+whole shared sets).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from reviewlib.dedup import deduplicate
+
+from dedup_support import DATA, load_labelled, pair_scores
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from dedup_bench import CORRUPTIONS, ROBUSTNESS_FIELDS, corrupt  # noqa: E402
+
+#: The line the engine holds: no corruption of one field loses more recall than this, and
+#: none adds a false pair.
+MAX_RECALL_LOSS = 0.03
+SAMPLES = ("digital_work", "cytology_screening")
+
+
+@pytest.fixture(scope="module", params=SAMPLES)
+def sample(request):
+    records, gold = load_labelled(DATA / "samples" / request.param)
+    return records, gold, pair_scores(deduplicate(records, workers=1, progress=False), gold)
+
+
+@pytest.mark.parametrize("field", ROBUSTNESS_FIELDS)
+@pytest.mark.parametrize("how", CORRUPTIONS)
+def test_one_corrupted_field_changes_little(sample, field, how):
+    records, gold, intact = sample
+    s = pair_scores(deduplicate(corrupt(records, field, how), workers=1, progress=False), gold)
+    assert s["false_pairs"] <= intact["false_pairs"], f"{field} {how}: a merge of two different works"
+    assert s["recall"] >= intact["recall"] - MAX_RECALL_LOSS, f"{field} {how}: recall {s['recall']:.4f}"
+
+
+def test_corrupt_really_corrupts():
+    records, _ = load_labelled(DATA / "samples" / "digital_work")
+    assert (corrupt(records, "volume", "blank")["volume"] == "").all()
+    counter = corrupt(records, "doi", "counter")["doi"]
+    assert counter.is_unique and counter.str.startswith("10.9999/").all()
+    assert corrupt(records, "number", "counter")["number"].is_unique
