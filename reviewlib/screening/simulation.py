@@ -123,3 +123,52 @@ def replay(frame: pd.DataFrame, prior_rows: list[int], *, target: float = 0.95,
     rec = None if stop is None else float(ly[:stop].sum() / ly.sum())
     return Replay([frame["id"].iloc[i] for i in order], ly, P.measures(ly), stop, rec,
                   len(set(prior_rows)))
+
+
+@dataclass
+class DecisionReplay:
+    """A review's own title/abstract decisions replayed in two orders (see
+    :func:`replay_decisions`)."""
+
+    n_records: int
+    n_relevant: int
+    actual: np.ndarray                       # labels in the order the decisions were written
+    ranked: list[np.ndarray]                 # labels in each replayed ranked order
+    priors: list[tuple[str, str]]
+
+
+def replay_decisions(folder, n_runs: int = 5, seed: int = 0) -> DecisionReplay | None:
+    """The recall a ranked order would have given on a folder's own settled decisions.
+
+    The *actual* order is the order of the decision rows in the reviewers' files (first
+    appearance of each record). The *ranked* orders replay :func:`replay` from one relevant
+    and one excluded record, chosen like the benchmark's priors (``random.Random(seed + i)``
+    over the sorted ids) for ``n_runs`` runs. None when there is not one relevant and one
+    excluded settled decision.
+    """
+    import random
+
+    from reviewlib.screening import layout as L
+    from reviewlib.screening.ranking import training_set
+
+    ts = training_set(folder)
+    keep = ts.label >= 0
+    ids = ts.records["id"].to_numpy()[keep]
+    frame = ts.records[keep].reset_index(drop=True).assign(label=ts.label[keep])
+    if frame["label"].nunique() < 2:
+        return None
+    rows = folder.rows(L.TITLE_ABSTRACT, consensus=False)
+    pos = {rid: i for i, rid in enumerate(ids)}
+    seen = list(dict.fromkeys(r for r in rows["record_id"] if r in pos))
+    seen += [r for r in ids if r not in set(seen)]       # settled by consensus only
+    y = frame["label"].to_numpy()
+    actual = y[[pos[r] for r in seen]]
+    inc = sorted(frame["id"][frame["label"] == 1])
+    exc = sorted(frame["id"][frame["label"] == 0])
+    ranked, priors = [], []
+    for run in range(n_runs):
+        rng = random.Random(seed + run)
+        pr = (rng.choice(inc), rng.choice(exc))
+        priors.append(pr)
+        ranked.append(replay(frame, [pos[pr[0]], pos[pr[1]]]).labels)
+    return DecisionReplay(len(frame), int(y.sum()), actual, ranked, priors)
