@@ -87,7 +87,7 @@ def run_asreview(exe: str, path: Path, frame: pd.DataFrame, prior: list[str], tm
     pos = {r: i for i, r in enumerate(frame.id)}
     wall, cpu = _timed([exe, "simulate", str(path), "--prior-idx",
                         *(str(pos[p]) for p in prior), "--seed", "1", "--n-stop", "-1",
-                        "-o", str(project)])
+                        "-o", str(project)], cwd=tmp)   # its download cache stays in tmp
     with zipfile.ZipFile(project) as z:
         z.extract("results.db", tmp)
     con = sqlite3.connect(tmp / "results.db")

@@ -105,3 +105,24 @@ def test_model_ranks_held_out_records(tmp_path):
     test = np.setdiff1d(np.arange(len(y)), train)
     scores = P.Model().fit_predict(X, train, y[train])
     assert roc_auc_score(y[test], scores[test]) > 0.75
+
+
+def test_replay_of_a_folders_own_decisions(review):
+    from reviewlib.screening import load_checked
+    from reviewlib.screening.simulation import replay_decisions
+
+    from reviewlib.screening.ranking import training_set
+
+    rep = replay_decisions(load_checked(review), n_runs=2)
+    ts = training_set(load_checked(review))
+    assert rep.n_records == int((ts.label >= 0).sum())
+    assert rep.n_relevant == int((ts.label == 1).sum())
+    assert len(rep.actual) == rep.n_records and rep.actual.sum() == rep.n_relevant
+    for run, labels in enumerate(rep.ranked):
+        assert len(labels) == rep.n_records and labels.sum() == rep.n_relevant
+        assert labels[0] == 1 and labels[1] == 0   # each replay starts from its priors
+    # the order actually used follows the first reviewer file's rows
+    ana = pd.read_csv(review / "title_abstract" / "ana.csv", dtype=str)
+    assert rep.actual[0] == (1 if ana.decision.iloc[0] in ("include", "maybe") else 0)
+    _drop(review, "S01", "S02", "S04", "S05", "S06", "S07", "W02", "W04")
+    assert replay_decisions(load_checked(review)) is None
