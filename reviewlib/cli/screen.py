@@ -241,7 +241,8 @@ def _fraction(text: str) -> float:
 
 def _register_simulate(actions) -> None:
     text = "replay a labelled review in the model's order; WSS, recall@10%, loss, stop point"
-    p = actions.add_parser("simulate", help=text, description=text + ". FILE has id, title, "
+    p = actions.add_parser("simulate", help=text.replace("%", "%%"),
+                           description=text + ". FILE has id, title, "
                            "abstract, label_included (1/0); other columns are ignored.")
     p.add_argument("file", metavar="FILE", help="labelled records (CSV)")
     p.add_argument("--prior", nargs="+", required=True, metavar="ID",

@@ -82,6 +82,12 @@ def test_cli_writes_order_and_prints_measures(sep, tmp_path, capsys):
     assert other.read_text() == "a,b\n1,2\n"
 
 
+def test_help_of_every_screen_action(capsys):
+    for action in ([], ["simulate"], ["rank"], ["sample"], ["status"]):
+        assert cli.main(["screen", *action, "--help"]) == 0
+    assert "recall@10%" in capsys.readouterr().out
+
+
 def _write(path, text):
     path.write_text(text, encoding="utf-8")
     return str(path)
