@@ -1,5 +1,9 @@
-"""``reviewlib screen check|status|conflicts|import``: validate screening files, show progress,
-import decisions from ASReview LAB or Rayyan.
+"""``reviewlib screen check|status|conflicts|import|rank|sample [DIR]``, ``screen simulate FILE``.
+
+``check``/``status``/``conflicts`` validate screening files and show progress; ``import``
+writes a reviewer's decisions from an ASReview LAB or Rayyan export; ``rank`` writes the
+prioritised to-do list, ``sample`` draws the random sample for the stopping test,
+``simulate`` replays a labelled review (see :mod:`reviewlib.screening.prioritise`).
 
 ``check`` reads everything and writes nothing; it prints every problem as
 ``path:line:column: message`` on stdout and exits 1, or exits 0 when the folder is clean.
@@ -12,6 +16,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from pathlib import Path
 
 import pandas as pd
 
@@ -79,6 +84,7 @@ def _status(args) -> int:
         print()
         print(f"Previous version: {len(audit)} report(s) re-checked as " +
               ", ".join(f"{k} {v}" for k, v in counts.items()))
+    _stopping_status(folder, args)
     for stage in L.STAGES:
         c = conflicts(folder, stage, unresolved_only=True)
         if len(c):
@@ -110,6 +116,97 @@ def _print_rounds(folder) -> None:
                                 else final.get(r) or "not screened yet")
                                for r in new["record_id"]]})
         print(shown.to_string(index=False))
+
+
+def _stopping_status(folder, args) -> None:
+    """The stopping test, when a random sample was drawn with ``screen sample``."""
+    from reviewlib.screening.ranking import sample_test
+
+    st = sample_test(folder, args.target, args.confidence)
+    if st is None:
+        return
+    print()
+    print(f"Stopping aid (hypergeometric test, Callaghan & Müller-Hansen 2020): random sample "
+          f"of {st.sample_size} from the {st.pool} records unscreened when it was drawn "
+          f"(seed {st.seed})")
+    t = st.test
+    if t is None:
+        print("  no record of the sample decided yet: screen it in the listed order")
+        return
+    print(f"  sample screened {t.n_sampled} of {st.sample_size}, relevant {t.k_found}; "
+          f"relevant found before the sample {t.r_before}")
+    print(f"  estimated recall {t.recall_estimate:.3f}; recall is at least "
+          f"{t.recall_lower:.3f} with {t.confidence:.0%} confidence")
+    verdict = ("the target is reached: screening may stop" if t.stop else
+               "not shown yet: keep screening the sample")
+    print(f"  H0 'recall < {t.target:.0%}': p = {t.p:.4f} -> {verdict}")
+    if st.late:
+        print(f"  note: {st.late} record(s) outside the sample were decided after it was drawn;"
+              " the test counts them as screened before it (screen only the sample until "
+              "the test is read)")
+
+
+def _rank(args) -> int:
+    from reviewlib.screening.ranking import rank, write_ranking
+
+    folder = _checked(args.dir)
+    if folder is None:
+        return 1
+    frame = rank(folder, reviewer=args.reviewer)
+    path = write_ranking(folder, frame, force=args.force)
+    who = f" for {args.reviewer}" if args.reviewer else ""
+    print(f"wrote {path}: {len(frame)} record(s) to screen{who}, most likely relevant first "
+          "(a to-do list: decisions still go in your own file)", file=sys.stderr)
+    if len(frame):
+        print(frame.head(args.show).to_string(index=False))
+    return 0
+
+
+def _sample(args) -> int:
+    from reviewlib.screening.ranking import draw_sample, write_sample
+
+    folder = _checked(args.dir)
+    if folder is None:
+        return 1
+    frame = draw_sample(folder, args.n, args.seed)
+    path = write_sample(folder, frame, force=args.force)
+    print(f"wrote {path}: {len(frame)} of the {frame['pool'].iloc[0]} undecided records, drawn "
+          f"at random (seed {args.seed}). Screen them in the listed order; 'reviewlib screen "
+          "status' then reports the stopping test", file=sys.stderr)
+    return 0
+
+
+def _checked(root):
+    folder, problems = check_folder(root)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s) in {root}; run 'reviewlib screen check' after "
+              "fixing them", file=sys.stderr)
+        return None
+    return folder
+
+
+def _register_rank_sample(actions) -> None:
+    text = "write title_abstract/ranking.csv: undecided records, most likely relevant first"
+    p = actions.add_parser("rank", help=text, description=text + ". Trains on the settled "
+                           "title/abstract decisions (include and maybe = relevant).")
+    p.add_argument("dir", nargs="?", default="screening", metavar="DIR")
+    p.add_argument("--reviewer", metavar="NAME",
+                   help="rank the records NAME has not decided yet (default: those nobody has)")
+    p.add_argument("--show", type=int, default=10, metavar="N",
+                   help="print the first N rows (default 10)")
+    p.add_argument("--force", action="store_true",
+                   help="replace ranking.csv even if it is not an earlier ranking")
+    p.set_defaults(func=_rank)
+    text = "draw a random sample of undecided records for the stopping test"
+    p = actions.add_parser("sample", help=text, description=text + " (written to "
+                           "title_abstract/random_sample.csv; never a decision file).")
+    p.add_argument("n", type=int, metavar="N", help="sample size")
+    p.add_argument("dir", nargs="?", default="screening", metavar="DIR")
+    p.add_argument("--seed", type=int, required=True, help="random seed (write it down)")
+    p.add_argument("--force", action="store_true", help="replace an existing sample")
+    p.set_defaults(func=_sample)
 
 
 def _conflicts(args) -> int:
@@ -177,6 +274,67 @@ def _register_import(actions) -> None:
     p.set_defaults(func=_import)
 
 
+def _simulate(args) -> int:
+    from reviewlib.io import read_table, write_csv
+    from reviewlib.screening.simulation import check_priors, read_labelled, replay
+
+    out = Path(args.out)
+    if out.is_dir():
+        raise OverwriteError(f"{out} is a folder")
+    if out.exists() and not args.force:
+        t = read_table(out)
+        if t.header != ["id"]:
+            raise OverwriteError(f"{out} exists and is not an earlier screening order (header "
+                                 "'id'); choose another --out or pass --force")
+    frame = read_labelled(args.file)
+    rows = check_priors(frame, args.prior, str(args.file))
+    res = replay(frame, rows, target=args.target, confidence=args.confidence)
+    write_csv(pd.DataFrame({"id": res.order}), out, overwrite=True)
+    m = res.measures
+    n, r = len(res.order), int(res.labels.sum())
+    print(f"{args.file}: {n} records, {r} included, {res.n_priors} priors")
+    print(f"WSS@95      {m['wss95']:.3f}")
+    print(f"WSS@100     {m['wss100']:.3f}")
+    print(f"recall@10%  {m['recall10']:.3f}")
+    print(f"loss        {m['loss']:.3f}")
+    how = (f"hypergeometric test, recall target {args.target:.0%} at {args.confidence:.0%} "
+           "confidence, the ranked records taken as a random sample")
+    if res.stop_at is None:
+        print(f"stopping aid ({how}): would not have said stop before the last record")
+    else:
+        print(f"stopping aid ({how}): stop after {res.stop_at} of {n} records "
+              f"({res.stop_at / n:.1%}), recall there {res.stop_recall:.3f}")
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _fraction(text: str) -> float:
+    x = float(text)
+    x = x / 100 if x > 1 else x
+    if not 0 < x < 1 or math.isnan(x):
+        raise argparse.ArgumentTypeError(f"{text!r}: give a share in (0, 1) or a percentage")
+    return x
+
+
+def _register_simulate(actions) -> None:
+    text = "replay a labelled review in the model's order; WSS, recall@10%, loss, stop point"
+    p = actions.add_parser("simulate", help=text.replace("%", "%%"),
+                           description=text + ". FILE has id, title, "
+                           "abstract, label_included (1/0); other columns are ignored.")
+    p.add_argument("file", metavar="FILE", help="labelled records (CSV)")
+    p.add_argument("--prior", nargs="+", required=True, metavar="ID",
+                   help="ids screened first (at least one included and one excluded)")
+    p.add_argument("--out", required=True, metavar="ORDER.csv",
+                   help="screening order written here (column id, priors first)")
+    p.add_argument("--force", action="store_true",
+                   help="replace --out even if it is not an earlier screening order")
+    p.add_argument("--target", type=_fraction, default=0.95,
+                   help="recall the stopping aid aims for (default 0.95)")
+    p.add_argument("--confidence", type=_fraction, default=0.95,
+                   help="confidence of the stopping aid (default 0.95)")
+    p.set_defaults(func=_simulate)
+
+
 def register(subparsers) -> argparse.ArgumentParser:
     """Add ``screen`` and its actions to the ``reviewlib`` command."""
     parser = subparsers.add_parser(
@@ -195,10 +353,17 @@ def register(subparsers) -> argparse.ArgumentParser:
         if name == "check":
             p.add_argument("-q", "--quiet", action="store_true",
                            help="do not list accepted quirks (BOM, ';' delimiter, cp1252, CRLF)")
+        if name == "status":
+            p.add_argument("--target", type=_fraction, default=0.95,
+                           help="recall the stopping aid tests for (default 0.95)")
+            p.add_argument("--confidence", type=_fraction, default=0.95,
+                           help="confidence of the stopping aid (default 0.95)")
         if name == "conflicts":
             p.add_argument("--stage", choices=[*L.STAGES, "all"], default="all")
             p.add_argument("--all", action="store_true",
                            help="also list conflicts already settled by consensus")
         p.set_defaults(func=func)
     _register_import(actions)
+    _register_simulate(actions)
+    _register_rank_sample(actions)
     return parser

@@ -10,6 +10,8 @@ folder anywhere gives the same results::
     title_abstract/<reviewer>.csv   record_id,decision,reason,note
     full_text/<reviewer>.csv        record_id,retrieved,decision,reason,study_id,note
     title_abstract/consensus.csv, full_text/consensus.csv              (optional, reserved)
+    title_abstract/ranking.csv        rank,record_id,score,title  (written by screen rank)
+    title_abstract/random_sample.csv  position,record_id,title,pool,seed  (screen sample)
     previous_audit.csv    record_id,verdict,reason,note                (optional)
     criteria.csv          criterion,label,description,reason_no,reason_unclear (optional)
 
@@ -63,6 +65,11 @@ TITLE_ABSTRACT = "title_abstract"
 FULL_TEXT = "full_text"
 #: Reserved reviewer name: the file that settles conflicts at its stage.
 CONSENSUS = "consensus"
+
+#: Files in title_abstract/ written by reviewlib that are never decision files.
+RANKING_FILE = "ranking.csv"
+RANDOM_SAMPLE_FILE = "random_sample.csv"
+NOT_DECISIONS = (RANKING_FILE, RANDOM_SAMPLE_FILE)
 
 #: Screening stages, as written in reasons.csv's ``stage`` column.
 STAGES = (TITLE_ABSTRACT, FULL_TEXT)

@@ -69,6 +69,8 @@ def _reviewer_files(folder: ScreeningFolder, stage: str) -> list[str]:
         full = os.path.join(d, n)
         if n.startswith(".") or n.startswith("~$") or not os.path.isfile(full):
             continue   # hidden files and the lock files spreadsheets leave behind
+        if stage == L.TITLE_ABSTRACT and n.lower() in L.NOT_DECISIONS:
+            continue   # the to-do list and random sample written by screen rank/sample
         suffix = Path(n).suffix.lower()
         if suffix == ".csv":
             names.append(n)
