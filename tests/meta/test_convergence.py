@@ -55,7 +55,7 @@ def _bench():
 def test_every_seeded_random_dataset_converges_to_a_root(method):
     """1,000 seeded random datasets per estimator: every fit converges, is finite and
     (when positive) solves its estimating equation.  (A bracketed Fisher-scoring loop
-    without the halving rule fails on about one REML fit in 1,500 of these.)"""
+    without the step-size rule fails on about one REML fit in 1,500 of these.)"""
     bench = _bench()
     rng = np.random.default_rng(20261202)
     for _ in range(10):
