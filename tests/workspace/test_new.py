@@ -18,10 +18,10 @@ import pytest
 
 from reviewlib.check import run_checks
 from reviewlib.cli import main
-from reviewlib.errors import UsageError
+from reviewlib.errors import InputError, UsageError
 from reviewlib.io import read_table
 from reviewlib.prisma import prisma_counts
-from reviewlib.screening import agreement, load_checked
+from reviewlib.screening import agreement, load_checked, title_abstract_status
 from reviewlib.templates import create_workspace
 
 EXPORT = Path(__file__).resolve().parents[1] / "data" / "workspace" / "export.ris"
@@ -142,3 +142,73 @@ def test_the_new_workspace_builds_its_book(tmp_path):
     assert "No study has been extracted yet" in studies
     intro = (html / "intro.html").read_text(encoding="utf-8")
     assert "Trial review" in intro
+
+
+UPDATE_RIS = """TY  - JOUR
+ID  - u01
+AU  - Lestari, Dewi
+AU  - Wong, Kai Ming
+TI  - Cross-border marketplaces and export entry of Indonesian craft firms
+T2  - Journal of Small Business Trade
+PY  - 2024
+VL  - 12
+IS  - 2
+SP  - 101
+EP  - 119
+DO  - 10.9999/jsbt.2024.0101
+KW  - cross-border e-commerce
+KW  - craft exports
+ER  - 
+
+TY  - JOUR
+ID  - u02
+AU  - Pham, Linh
+TI  - Personal shoppers as brokers for small Vietnamese brands selling to Japan
+T2  - Asian Journal of Digital Commerce
+PY  - 2026
+VL  - 5
+SP  - 1
+EP  - 18
+ER  - 
+"""
+
+
+def test_a_second_search_round_keeps_every_decision(tmp_path):
+    """A later export (round 2) holds a richer copy of a screened work and one new record:
+    the work keeps its id and decisions, only the new record waits for screening, and the
+    PRISMA diagram of the update counts the latest round as identified."""
+    root = create_workspace(tmp_path / "review", reviewer="ana")
+    screen_from_scratch(root)
+    screening = root / "screening"
+    _write(screening / "search" / "update.ris", UPDATE_RIS)
+    lines = (screening / "sources.csv").read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + ",round"] + [line + ",1" for line in lines[1:]]
+    rows.append('update,database,A trial database,2027-03-01,"msme AND export",'
+                "search/update.ris,2")
+    _write(screening / "sources.csv", "\n".join(rows) + "\n")
+    report = run_checks(root)
+    assert report.ok, [str(p) for p in report.errors]
+    folder = load_checked(screening)
+    assert {"w01", "w02", "w04", "u02"} == set(folder.records["id"])   # u01 is w01
+    ta = title_abstract_status(folder)
+    final = dict(zip(ta["record_id"], ta["final"]))
+    assert (final["w01"], final["w02"], final["w04"], final["u02"]) == \
+        ("include", "include", "exclude", "")
+    # The flow diagram needs every record decided: it names the one still waiting.
+    with pytest.raises(InputError, match="without a title/abstract decision: u02"):
+        prisma_counts(screening)
+    _write(screening / "title_abstract" / "ana.csv",
+           (screening / "title_abstract" / "ana.csv").read_text(encoding="utf-8")
+           + "u02,exclude,wrong_population,\n")
+    assert run_checks(root).ok
+    counts = prisma_counts(screening).counts
+    # PRISMA 2020 for the update: 2 identified in round 2, 1 of them a duplicate of a work
+    # screened in round 1; 1 record screened and excluded; the study of round 1 is now a
+    # study of the previous version, and stays in the total.
+    assert counts["database_results"] == 2 and counts["duplicates"] == 1
+    assert counts["records_screened"] == 1 and counts["records_excluded"] == 1
+    assert counts["previous_studies"] == 1 and counts["new_studies"] == 0
+    assert counts["total_studies"] == 1
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          str(root / "tests")], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
