@@ -4,6 +4,7 @@ Parse, compute, render and save are separate steps:
 
 ``prisma_counts``           check the screening folder and count every box -> PrismaCounts
 ``check_identities``        the arithmetic between boxes -> list of Problem
+``appraisal_exclusions``    studies excluded after appraisal (appraisal/excluded.csv), checked
 ``template_frame``          the PRISMA2020 R package's CSV template, filled -> DataFrame
 ``write_template``          write it (atomically) -> Path
 ``draw`` / ``save``         the flow diagram as a matplotlib Figure / as .svg, .png or .pdf
@@ -15,10 +16,12 @@ databases-and-registers column, the other-methods column and the previous-versio
 """
 
 from reviewlib.prisma.counts import (
+    APPRAISAL_KEYS,
     COUNT_KEYS,
     EXTENSION_KEYS,
     LIST_KEYS,
     PrismaCounts,
+    appraisal_exclusions,
     check_identities,
     count_folder,
     prisma_counts,
@@ -33,7 +36,8 @@ from reviewlib.prisma.template import (
 )
 
 __all__ = [
-    "COUNT_KEYS", "EXTENSION_KEYS", "LIST_KEYS", "PrismaCounts", "TEMPLATE_COLUMNS",
-    "check_identities", "count_folder", "draw", "identification_by_type", "prisma_counts",
-    "prisma_s_table", "save", "template_frame", "write_template",
+    "APPRAISAL_KEYS", "COUNT_KEYS", "EXTENSION_KEYS", "LIST_KEYS", "PrismaCounts",
+    "TEMPLATE_COLUMNS", "appraisal_exclusions", "check_identities", "count_folder", "draw",
+    "identification_by_type", "prisma_counts", "prisma_s_table", "save", "template_frame",
+    "write_template",
 ]

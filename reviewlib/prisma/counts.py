@@ -37,6 +37,15 @@ Included
     and unaudited reports stay), and a previous study leaves when all its reports do
     (extensions ``previous_excluded_reports`` / ``previous_excluded_studies``).
 
+Excluded after appraisal (optional)
+    When the review's protocol excludes studies on their quality appraisal, the workspace
+    holding the screening folder lists them in ``appraisal/excluded.csv`` (``study_id,reason``,
+    checked by :func:`reviewlib.appraisal.excluded_after_appraisal`). Each must be a study
+    counted in ``total_studies``; they leave it (extension ``excluded_appraisal``), their
+    reports leave ``total_reports`` (extension ``excluded_appraisal_reports``), and the
+    reasons are kept (``appraisal_reasons``, ``appraisal_excluded``). Without that file, or
+    with no row in it, these are 0 and left out of :meth:`PrismaCounts.to_dict`.
+
 Updates (living reviews)
     With more than one search round in ``sources.csv``, the diagram is that of the latest
     round, as the PRISMA 2020 template for updated reviews draws it: only the records of the
@@ -95,6 +104,11 @@ LIST_KEYS = ["database_specific_results", "register_specific_results", "dbr_excl
 #: Counts this package adds (not in the R template); documented in the module docstring.
 EXTENSION_KEYS = ["other_results", "other_duplicates", "other_not_sought",
                   "previous_excluded_studies", "previous_excluded_reports"]
+#: Counts of studies excluded after appraisal: always in ``counts``, in outputs only when
+#: a study is excluded (the R template has no row for them).
+APPRAISAL_KEYS = ["excluded_appraisal", "excluded_appraisal_reports"]
+#: The file, inside the workspace's ``appraisal/`` folder, listing those studies.
+APPRAISAL_EXCLUDED = os.path.join("appraisal", "excluded.csv")
 
 _OTHER_KEY = {"website": "website_results", "organisation": "organisation_results",
               "citation": "citations_results", "other": "other_results"}
@@ -122,6 +136,8 @@ class PrismaCounts:
         for ``previous`` sources, which are not deduplicated).
     update_round : int
         The search round counted as an update (0: every round counted together).
+    appraisal_excluded : list of (str, str)
+        (study_id, reason) of the studies excluded after appraisal, in file order.
     """
 
     counts: dict[str, int | None]
@@ -131,6 +147,12 @@ class PrismaCounts:
     files: dict[str, str] = field(default_factory=dict)
     sources: list[dict] = field(default_factory=list)
     update_round: int = 0
+    appraisal_excluded: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def appraisal_reasons(self) -> list[tuple[str, int]]:
+        """Studies excluded after appraisal per reason, in order of first appearance."""
+        return list(Counter(r for _, r in self.appraisal_excluded).items())
 
     def __getitem__(self, key: str):
         return self.lists[key] if key in self.lists else self.counts[key]
@@ -158,12 +180,21 @@ class PrismaCounts:
         for s in self.sources:
             by_type[s["type"]] = by_type.get(s["type"], 0) + s["records"]
         out["records_by_type"] = by_type
+        if self.counts.get("excluded_appraisal"):
+            for k in APPRAISAL_KEYS:
+                out[k] = self.counts[k]
+            out["appraisal_reasons"] = [{"label": a, "n": n} for a, n in self.appraisal_reasons]
+            out["appraisal_excluded"] = [{"study_id": s, "reason": r}
+                                         for s, r in self.appraisal_excluded]
         return out
 
     def to_frame(self) -> pd.DataFrame:
         """One row per box value: ``key``, ``label`` (reason or source, else empty), ``n``."""
         rows = [(k, "", self.counts[k]) for k in COUNT_KEYS + EXTENSION_KEYS]
         rows += [(k, a, n) for k in LIST_KEYS for a, n in self.lists[k]]
+        if self.counts.get("excluded_appraisal"):
+            rows += [(k, "", self.counts[k]) for k in APPRAISAL_KEYS]
+            rows += [("appraisal_reasons", a, n) for a, n in self.appraisal_reasons]
         return pd.DataFrame(rows, columns=["key", "label", "n"])
 
 
@@ -335,17 +366,70 @@ def count_folder(folder: ScreeningFolder, *, update: bool | None = None) -> Pris
                   "previous_excluded_studies"):
             c[k] = None
         c["total_studies"], c["total_reports"] = c["new_studies"], c["new_reports"]
+    # every report counted in total_reports, with its study
+    parts = [kept_prev["study_id"], earlier["study_id"]] if has_previous else []
+    total_rows = pd.concat([*parts, included["study_id"]], ignore_index=True).astype(str)
+    dropped = appraisal_exclusions(folder, set(total_rows))
+    c["excluded_appraisal"] = len(dropped)
+    c["excluded_appraisal_reports"] = int(total_rows.isin([s for s, _ in dropped]).sum())
+    c["total_studies"] -= c["excluded_appraisal"]
+    c["total_reports"] -= c["excluded_appraisal_reports"]
     files = {"sources": folder.path(L.SOURCES_FILE), "ta": folder.path(L.TITLE_ABSTRACT),
              "ft": folder.path(L.FULL_TEXT), "audit": folder.path(L.AUDIT_FILE),
-             "removed": folder.path(L.REMOVED_FILE)}
+             "removed": folder.path(L.REMOVED_FILE),
+             "appraisal": _appraisal_path(folder)}
     sources = [s for s in source_counts(folder) if s["source_id"] in in_scope]
     counts = PrismaCounts(c, lists, has_previous, has_other, files, sources,
-                          latest if update else 0)
+                          latest if update else 0, dropped)
     problems = export_problems(folder, in_scope) + check_identities(
         counts, ta=ta_new, ft=ft_new)
     if problems:
         raise InputError(problems)
     return counts
+
+
+def _appraisal_path(folder: ScreeningFolder) -> str:
+    """``appraisal/excluded.csv`` of the workspace holding the screening folder."""
+    workspace = os.path.dirname(os.path.normpath(folder.root))
+    return os.path.join(workspace, APPRAISAL_EXCLUDED) if workspace else APPRAISAL_EXCLUDED
+
+
+def appraisal_exclusions(folder: ScreeningFolder, included: set[str]
+                         ) -> list[tuple[str, str]]:
+    """Studies excluded after appraisal, as (study_id, reason) in file order.
+
+    Read from ``appraisal/excluded.csv`` next to the screening folder; none when the file
+    is absent or has no row.
+
+    Raises
+    ------
+    InputError
+        The appraisal folder's problems, those of ``excluded.csv``
+        (:func:`reviewlib.appraisal.excluded_after_appraisal`), and every listed study that
+        is not among ``included`` (the studies counted in ``total_studies``), each with
+        file, line and column.
+    """
+    path = _appraisal_path(folder)
+    if not os.path.isfile(path):
+        return []
+    from reviewlib.appraisal import excluded_after_appraisal, load_folder
+    from reviewlib.io import read_table
+
+    table = read_table(path, expected=["study_id", "reason"])
+    if not any(any(v.strip() for v in row.values()) for row in table.rows):
+        return []
+    appraisal = load_folder(os.path.dirname(path))
+    appraisal.raise_for_problems()
+    listed = excluded_after_appraisal(appraisal)
+    problems = [Problem(path, int(line), 1,
+                        f"{study} is not a study included in the review counted from "
+                        f"{folder.root} (included: {_first(included)}); only an included "
+                        "study can be excluded after appraisal")
+                for study, line in zip(listed["study_id"], listed["line"])
+                if study not in included]
+    if problems:
+        raise InputError(problems)
+    return list(zip(listed["study_id"], listed["reason"]))
 
 
 def export_problems(folder: ScreeningFolder, sources: set[str] | None = None
@@ -391,7 +475,9 @@ def check_identities(p: PrismaCounts, *, ta: pd.DataFrame | None = None,
     6. other_sought_reports = other_notretrieved_reports + other_assessed
     7. other_assessed = Σ other_excluded + included reports (other methods)
     8. new_studies ≤ new_reports; total_studies = previous_studies −
-       previous_excluded_studies + new_studies; total_reports likewise
+       previous_excluded_studies + new_studies − excluded_appraisal; total_reports
+       likewise (− excluded_appraisal_reports)
+    9. excluded_appraisal ≤ excluded_appraisal_reports (each excluded study has a report)
 
     Returns
     -------
@@ -468,9 +554,14 @@ def check_identities(p: PrismaCounts, *, ta: pd.DataFrame | None = None,
              f"({c['new_reports']})")
     prev_s = (c["previous_studies"] or 0) - (c["previous_excluded_studies"] or 0)
     prev_r = (c["previous_reports"] or 0) - (c["previous_excluded_reports"] or 0)
-    if c["total_studies"] != prev_s + c["new_studies"] or \
-            c["total_reports"] != prev_r + c["new_reports"]:
-        fail(files["audit"], "total studies/reports differ from previous (still in scope) + new")
+    app_s, app_r = c.get("excluded_appraisal") or 0, c.get("excluded_appraisal_reports") or 0
+    if c["total_studies"] != prev_s + c["new_studies"] - app_s or \
+            c["total_reports"] != prev_r + c["new_reports"] - app_r:
+        fail(files["audit"], "total studies/reports differ from previous (still in scope) + new"
+             + (" - excluded after appraisal" if app_s else ""))
+    if app_s > app_r:
+        fail(files.get("appraisal", APPRAISAL_EXCLUDED),
+             f"more studies excluded after appraisal ({app_s}) than reports of them ({app_r})")
     return out
 
 

@@ -13,7 +13,11 @@ Two boxes go beyond the template, and appear only when their counts are not zero
 other-methods column, "Records not sought" (records already identified through another
 source, and records excluded on an optional title check), and in the previous-studies box,
 the studies found out of scope when the previous version's studies were re-checked. Both
-keep every arrow's arithmetic visible.
+keep every arrow's arithmetic visible. A third, "Studies excluded after quality appraisal"
+with its reasons, branches off the path into the final box (which the previous studies join
+first) when a review's protocol excludes studies on their appraisal (``excluded_appraisal``
+above 0); the final box then counts the studies left, and a review without a previous
+version gets that final box too.
 
 Parse, compute, render and save stay apart: :func:`draw` only renders counts into a figure;
 :func:`save` writes it atomically.
@@ -163,14 +167,27 @@ def _boxes(p: PrismaCounts) -> dict[str, _Box]:
     b["assessed"] = _Box(_lines("Reports assessed for eligibility",
                                 f"(n = {_n(c['dbr_assessed'])})"))
     b["reasons"] = _Box(_reasons(p.lists["dbr_excluded"]))
+    appraised = c.get("excluded_appraisal") or 0
     if p.has_previous:
         new = _lines(f"New studies included in review (n = {_n(c['new_studies'])})",
                      f"Reports of new included studies (n = {_n(c['new_reports'])})")
+    elif appraised:
+        new = _lines(f"Studies meeting the eligibility criteria (n = {_n(c['new_studies'])})",
+                     f"Reports of these studies (n = {_n(c['new_reports'])})")
     else:
         new = _lines(f"Studies included in review (n = {_n(c['new_studies'])})",
                      f"Reports of included studies (n = {_n(c['new_reports'])})")
     # without a total box the "Included" band is this row alone: tall enough for its label
-    b["new"] = _Box(new, min_h=0.0 if p.has_previous else 0.75)
+    b["new"] = _Box(new, min_h=0.0 if p.has_previous or appraised else 0.75)
+    if appraised:
+        b["appraised"] = _Box(_lines(
+            f"Studies excluded after quality appraisal (n = {appraised:,}):",
+            *[(f"{label} (n = {n:,})", 2) for label, n in p.appraisal_reasons],
+            f"Reports of these studies (n = {_n(c['excluded_appraisal_reports'])})"))
+        if not p.has_previous:
+            b["total"] = _Box(_lines(
+                f"Studies included in review (n = {_n(c['total_studies'])})",
+                f"Reports of included studies (n = {_n(c['total_reports'])})"))
     b["title_dbr"] = _Box(["Identification of new studies via databases and registers"],
                           fill=TITLE_YELLOW, edge=TITLE_YELLOW, rounded=True, center=True)
     if p.has_other:
@@ -266,6 +283,7 @@ def _layout(p: PrismaCounts, b: dict[str, _Box]) -> tuple[float, float, dict[str
         [("assessed", cols["dbr"]), ("reasons", right), ("o_assessed", cols.get("other", 0)),
          ("o_reasons", o_right)],
         [("new", cols["dbr"])],
+        [("appraised", right)],
         [("total", cols["dbr"])],
     ]
     # the previous-studies box keeps its own height
@@ -367,8 +385,15 @@ def draw(counts: PrismaCounts) -> Figure:
         yy = b["new"].cy
         line([b["o_assessed"].cx] * 2, [b["o_assessed"].bottom, yy])
         arrow(b["o_assessed"].cx, yy, b["new"].right, yy)
-    if counts.has_previous:
+    if "total" in b:
         down("new", "total")
+    if "appraised" in b:   # a branch off the arrow into the final box
+        arrow(b["new"].cx, b["appraised"].cy, b["appraised"].x, b["appraised"].cy)
+    if counts.has_previous and "appraised" in b:
+        # the previous studies join the path before the appraisal exclusions branch off
+        yy = b["appraised"].y
+        line([b["previous"].cx] * 2 + [b["new"].cx], [b["previous"].bottom, yy, yy])
+    elif counts.has_previous:
         yy = b["total"].cy
         line([b["previous"].cx] * 2, [b["previous"].bottom, yy])
         arrow(b["previous"].cx, yy, b["total"].x, yy)

@@ -10,7 +10,11 @@ In ``n``, boxes that do not apply are written ``NA`` (``PRISMA_flowdiagram()`` t
 out the previous-studies or other-methods column), lists are written ``"label, n; label, n"``.
 The package splits them on ``;`` and on the first ``,``, so a ``,`` or ``;`` inside a
 label is replaced by `` -`` in the export. Rows this package adds (``other_results``) sit in
-the other-methods box and are ignored by the R package.
+the other-methods box and are ignored by the R package. Studies excluded after quality
+appraisal (``excluded_appraisal``) get no row, as the package would not know it: they are
+reported by the lower ``total_studies`` / ``total_reports`` here (a review without a
+previous version shows ``new_studies`` in the package's diagram, the count before that
+exclusion) and by the box :func:`reviewlib.prisma.draw` adds.
 """
 
 from __future__ import annotations
