@@ -416,7 +416,7 @@ def appraisal_exclusions(folder: ScreeningFolder, included: set[str]
     from reviewlib.io import read_table
 
     table = read_table(path, expected=["study_id", "reason"])
-    if not any(any(v.strip() for v in row.values()) for row in table.rows):
+    if not any(any(str(v or "").strip() for v in row.values()) for row in table.rows):
         return []
     appraisal = load_folder(os.path.dirname(path))
     appraisal.raise_for_problems()

@@ -139,3 +139,11 @@ def test_no_listed_study_changes_nothing(review, tmp_path, capsys, content):
     assert again == plain and "appraisal" not in json.loads(again).__repr__()
     assert (tmp_path / "again.svg").read_bytes() == plain_svg
     assert "quality appraisal" not in plain_svg.decode()
+
+
+def test_a_malformed_exclusion_file_is_reported_at_its_place(workspace):
+    Path(EXCLUDED).write_text("study_id,reason\nhung2022\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        prisma_counts(workspace)
+    places = {(Path(x.path), x.line, x.column) for x in e.value.problems}
+    assert places == {(Path(EXCLUDED), 2, 2)}
