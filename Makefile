@@ -29,7 +29,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 # Speed and accuracy against the peer tools (bib-dedupe, statsmodels, R metafor when present);
-# BENCH_ARGS passes options to benchmarks/run_all.py, e.g. BENCH_ARGS="--data ../shared/benchmarks".
+# BENCH_ARGS passes options to benchmarks/run_all.py, e.g. BENCH_ARGS="--data /path/to/labelled/benchmarks".
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
 	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)

@@ -25,7 +25,6 @@ or, from the module itself, with :func:`register`.
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,9 +151,6 @@ def check_review_tables(root: Path) -> list[Problem]:
 
 
 # ----------------------------------------------------------------------------- references
-#: ``{cite}`key1,key2``` and its variants (``{cite:p}``, ``{cite:t}``, ``{cite:ps}`` ...).
-CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
-
 #: Folders searched for CSV files whose citation columns must name known keys.
 CITING_FOLDERS = ("extraction", "screening")
 
@@ -173,6 +169,8 @@ def _bib_keys(root: Path) -> tuple[set[str] | None, list[Problem]]:
 
 def chapter_citation_problems(root: Path, keys: set[str]) -> list[Problem]:
     """Every ``{cite}`` key in ``chapters/**/*.md`` that ``references.bib`` lacks."""
+    from reviewlib.synthesis.citations import CITE_ROLE
+
     problems = []
     for path in sorted((root / "chapters").rglob("*.md")):
         text = path.read_text(encoding="utf-8", errors="replace")

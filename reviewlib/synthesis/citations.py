@@ -9,11 +9,17 @@ executes: a data file that cites a work missing from the bibliography raises
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from reviewlib.errors import InputError, Problem
 from reviewlib.io.table import Table, read_table
+
+#: ``{cite}`key1,key2``` and its variants (``{cite:p}``, ``{cite:t}``, ``{cite:ps}`` ...)
+#: in a MyST chapter; group 1 holds the comma-separated keys.
+CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 
 #: Columns whose cells hold ";"-joined citation keys, wherever they appear in a data file
 #: (``reports`` of studies.csv lists every report of a study).

@@ -32,13 +32,10 @@ import pandas as pd
 
 from reviewlib.errors import Problem
 from reviewlib.io.table import read_table
-from reviewlib.synthesis.citations import split_keys
+from reviewlib.synthesis.citations import CITE_ROLE, split_keys
 from reviewlib.synthesis.review import REVIEW_DIR, REVIEW_TABLES
 from reviewlib.synthesis.support import (IN_SCOPE, NOT_ASSESSED, OUT_OF_SCOPE, STATUSES,
                                          UNCLEAR, Support, support_for)
-
-#: ``{cite}``, ``{cite:p}``, ``{cite:t}``, ``{cite:ps}``, ... with their comma-separated keys.
-CITE_ROLE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]*)`")
 
 #: The first line of a list item (``-``, ``*``, ``+`` or ``1.``).
 _LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])\s")

@@ -27,6 +27,17 @@ BUILD_HTML = REPO / "_build" / "html"
 CHROMIUM = "/usr/bin/chromium"
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 
+def built_page(name: str) -> str:
+    """The HTML of a built chapter; fails (never skips) when the book has not been built."""
+    import pytest
+
+    path = BUILD_HTML / "chapters" / f"{name}.html"
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: run `make book` first, then `make test`",
+                    pytrace=False)
+    return path.read_text(encoding="utf-8")
+
+
 #: Flags for a quiet, offline, throwaway headless browser.
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

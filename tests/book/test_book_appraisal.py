@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from bookhelpers import BUILD_HTML, REPO
+from bookhelpers import REPO, built_page
 from reviewlib.appraisal import check_folder, judgements
 from reviewlib.synthesis import load_studies
 
 
-def _page(name: str) -> str:
-    path = BUILD_HTML / "chapters" / f"{name}.html"
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: run `make book` first, then `make test`",
-                    pytrace=False)
-    return path.read_text(encoding="utf-8")
-
-
 def test_appraisal_page_is_computed_from_the_appraisal_files():
-    html = _page("appraisal")
+    html = built_page("appraisal")
     pasted = re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
     folder, problems = check_folder(REPO / "appraisal",
                                     studies=REPO / "extraction" / "studies.csv")
@@ -40,5 +30,5 @@ def test_appraisal_page_is_computed_from_the_appraisal_files():
 
 
 def test_meta_analysis_page_cites_the_appraisal():
-    html = _page("meta_analysis")
+    html = built_page("meta_analysis")
     assert "How these studies were appraised" in html and 'href="appraisal.html' in html

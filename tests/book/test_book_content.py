@@ -12,18 +12,10 @@ import re
 import pytest
 import yaml
 
-from bookhelpers import BUILD_HTML, REPO
+from bookhelpers import BUILD_HTML, REPO, built_page
 from reviewlib import prisma, screening
 from reviewlib.synthesis import (check_data_citations, load_bib, load_review_table,
                                  load_studies)
-
-
-def _page(name: str) -> str:
-    path = BUILD_HTML / "chapters" / f"{name}.html"
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: run `make book` first, then `make test`",
-                    pytrace=False)
-    return path.read_text(encoding="utf-8")
 
 
 def _chapters() -> list[str]:
@@ -38,7 +30,7 @@ def _pasted(html: str) -> list[str]:
 
 @pytest.mark.parametrize("name", _chapters())
 def test_each_chapter_ran_cleanly(name):
-    html = _page(name)
+    html = built_page(name)
     assert "Traceback" not in html
     assert "output traceback" not in html and "output stderr" not in html
     assert "&lt;Figure size" not in html            # a figure that was not rendered
@@ -46,7 +38,7 @@ def test_each_chapter_ran_cleanly(name):
 
 
 def test_intro_numbers_come_from_the_data():
-    html = _page("intro")
+    html = built_page("intro")
     pasted = _pasted(html)
     assert str(len(load_review_table("objectives", REPO))) in pasted
     assert str(len(load_bib(REPO))) in pasted
@@ -54,7 +46,7 @@ def test_intro_numbers_come_from_the_data():
 
 
 def test_prisma_numbers_come_from_the_screening_folder():
-    html = _page("prisma")
+    html = built_page("prisma")
     counts = prisma.prisma_counts(REPO / "screening").counts
     pasted = _pasted(html)
     for key in ("previous_studies", "total_studies", "citations_results", "other_assessed"):
@@ -68,21 +60,21 @@ def test_prisma_numbers_come_from_the_screening_folder():
 
 def test_regions_and_meta_pages_reflect_the_study_table():
     studies = load_studies(REPO)
-    assert str(len(studies)) in _pasted(_page("regions"))
-    meta = _page("meta_analysis")
+    assert str(len(studies)) in _pasted(built_page("regions"))
+    meta = built_page("meta_analysis")
     assert str(len(studies)) in _pasted(meta)
     assert str(int((studies["included"] == "yes").sum())) in _pasted(meta)
     assert "context: not included by the screening" in meta
 
 
 def test_bibliography_lists_every_entry_with_its_anchor():
-    html = _page("bibliography")
+    html = built_page("bibliography")
     for key in load_bib(REPO):
         assert f'id="cite-{key}"' in html, key
 
 
 def test_data_appendix_lists_the_data_files():
-    html = _page("data")
+    html = built_page("data")
     for path in ("extraction/studies.csv", "extraction/effects.csv", "screening/sources.csv",
                  "extraction/review/synergies.csv"):
         assert path in html
@@ -109,7 +101,7 @@ class _Text(html.parser.HTMLParser):
 
 def _visible(name: str) -> str:
     parser = _Text()
-    parser.feed(_page(name))
+    parser.feed(built_page(name))
     return " ".join(parser.parts)
 
 
@@ -130,7 +122,7 @@ def test_pages_show_words_not_internal_codes(name):
 
 def test_dense_figures_open_at_full_size():
     for name, figure in (("prisma", "fig-prisma"), ("intro", "fig-ecosystem")):
-        html_text = _page(name)
+        html_text = built_page(name)
         start = html_text.index(f'id="{figure}"')
         assert 'class="reference internal image-reference"' in html_text[start:start + 400]
 
