@@ -89,6 +89,35 @@ def check_screening(root: Path) -> list[Problem]:
     return _located(problems, "error")
 
 
+def check_prisma(root: Path) -> list[Problem]:
+    """The PRISMA 2020 counts: the arithmetic between the boxes of the flow diagram.
+
+    Runs only on a clean screening folder (the screening check reports the rest). While
+    records still wait for a decision the counts cannot add up yet; that is reported as a
+    warning saying what is left, since a review in progress is not an error.
+    """
+    folder = root / "screening"
+    if not (folder / "sources.csv").is_file():
+        return []
+    from reviewlib.prisma import ScreeningIncomplete, count_folder
+    from reviewlib.screening import check_folder
+    try:
+        loaded, problems = check_folder(folder)
+    except InputError:
+        return []
+    if problems:
+        return []
+    try:
+        count_folder(loaded)
+    except ScreeningIncomplete as e:
+        return [Problem(str(folder), None, None,
+                        f"screening is not finished ({e.summary}); the PRISMA counts and "
+                        "the flow diagram are final once every record is decided", "warning")]
+    except InputError as e:
+        return _located(e.problems, "error")
+    return []
+
+
 # ----------------------------------------------------------------------------- extraction
 def check_studies(root: Path) -> list[Problem]:
     """``extraction/studies.csv``: columns, unique ``study_id``, driver codes."""
@@ -235,6 +264,7 @@ def check_claims(root: Path) -> list[Problem]:
 #: The checks ``reviewlib check`` runs, in the order of a review. Add one with one line.
 CHECKS: list[Check] = [
     Check("screening", check_screening, "sources, exports, reasons and decision files"),
+    Check("prisma", check_prisma, "the arithmetic of the PRISMA 2020 flow diagram"),
     Check("studies", check_studies, "the study table"),
     Check("effects", check_effects, "extracted effects and their printed numbers"),
     Check("review tables", check_review_tables, "the review's own tables"),

@@ -3,6 +3,7 @@
 Parse, compute, render and save are separate steps:
 
 ``prisma_counts``           check the screening folder and count every box -> PrismaCounts
+                            (ScreeningIncomplete while records wait for a decision)
 ``check_identities``        the arithmetic between boxes -> list of Problem
 ``appraisal_exclusions``    studies excluded after appraisal (appraisal/excluded.csv), checked
 ``template_frame``          the PRISMA2020 R package's CSV template, filled -> DataFrame
@@ -21,10 +22,12 @@ from reviewlib.prisma.counts import (
     EXTENSION_KEYS,
     LIST_KEYS,
     PrismaCounts,
+    ScreeningIncomplete,
     appraisal_exclusions,
     check_identities,
     count_folder,
     prisma_counts,
+    waiting_counts,
 )
 from reviewlib.prisma.diagram import draw, save
 from reviewlib.prisma.template import (
@@ -37,7 +40,8 @@ from reviewlib.prisma.template import (
 
 __all__ = [
     "APPRAISAL_KEYS", "COUNT_KEYS", "EXTENSION_KEYS", "LIST_KEYS", "PrismaCounts",
+    "ScreeningIncomplete",
     "TEMPLATE_COLUMNS", "appraisal_exclusions", "check_identities", "count_folder", "draw",
     "identification_by_type", "prisma_counts", "prisma_s_table", "save", "template_frame",
-    "write_template",
+    "waiting_counts", "write_template",
 ]

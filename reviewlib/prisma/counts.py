@@ -114,6 +114,61 @@ _OTHER_KEY = {"website": "website_results", "organisation": "organisation_result
               "citation": "citations_results", "other": "other_results"}
 
 
+class ScreeningIncomplete(InputError):
+    """The boxes cannot be counted yet: some records still wait for a decision.
+
+    A review in progress is a valid state, not an error in its files: the chapters and the
+    workspace's tests catch this to say how much is left instead of failing. It is an
+    :class:`~reviewlib.errors.InputError`, so code that expects one still works, and its
+    problems name the records concerned.
+
+    Attributes
+    ----------
+    waiting : dict of str to int
+        ``title_abstract`` (records without a title/abstract decision),
+        ``full_text_awaiting`` (reports passed on to full text without any full-text row),
+        ``full_text_pending`` (retrieved, not yet assessed) and ``full_text_conflicts``
+        (reviewers disagree and no consensus row settles it).
+    """
+
+    def __init__(self, problems: list[Problem], waiting: dict[str, int]):
+        super().__init__(problems)
+        self.waiting = dict(waiting)
+
+    @property
+    def summary(self) -> str:
+        """What is left, in words: ``"3 records await a title/abstract decision; ..."``."""
+        w = self.waiting
+        parts = []
+        for key, one, many in (
+                ("title_abstract", "record awaits a title/abstract decision",
+                 "records await a title/abstract decision"),
+                ("full_text_awaiting", "report awaits retrieval or a full-text decision",
+                 "reports await retrieval or a full-text decision"),
+                ("full_text_pending", "retrieved report awaits its full-text decision",
+                 "retrieved reports await their full-text decision"),
+                ("full_text_conflicts", "full-text disagreement awaits a consensus",
+                 "full-text disagreements await a consensus")):
+            n = w.get(key, 0)
+            if n:
+                parts.append(f"{n} {one if n == 1 else many}")
+        return "; ".join(parts)
+
+
+def waiting_counts(ta: pd.DataFrame, ft: pd.DataFrame) -> dict[str, int]:
+    """How many records still wait for a decision at each stage (see
+    :class:`ScreeningIncomplete`), from :func:`title_abstract_status` and
+    :func:`full_text_status` frames."""
+    def n(frame: pd.DataFrame, column: str, value: str) -> int:
+        return int((frame[column] == value).sum()) if column in frame else 0
+
+    due = ft[ft["due"].astype(bool)] if "due" in ft else ft
+    return {"title_abstract": n(ta, "basis", "pending"),
+            "full_text_awaiting": n(due, "status", "awaiting"),
+            "full_text_pending": n(ft, "status", "pending"),
+            "full_text_conflicts": n(ft, "status", "conflict")}
+
+
 @dataclass(frozen=True)
 class PrismaCounts:
     """The boxes of a PRISMA 2020 flow diagram, counted from a screening folder.
@@ -277,10 +332,12 @@ def count_folder(folder: ScreeningFolder, *, update: bool | None = None) -> Pris
 
     Raises
     ------
+    ScreeningIncomplete
+        When an identity between boxes fails while records still wait for a decision
+        (screening not finished, unresolved full-text conflicts); its problems name them.
     InputError
-        When an identity between boxes fails (screening not finished, unresolved full-text
-        conflicts, an export whose records were not all read); each problem names the files
-        and the records concerned.
+        When an identity fails otherwise (an export whose records were not all read, a
+        count that does not add up); each problem names the files and records concerned.
     """
     latest = latest_round(folder)
     update = latest > 1 if update is None else (update and latest > 1)
@@ -381,9 +438,14 @@ def count_folder(folder: ScreeningFolder, *, update: bool | None = None) -> Pris
     sources = [s for s in source_counts(folder) if s["source_id"] in in_scope]
     counts = PrismaCounts(c, lists, has_previous, has_other, files, sources,
                           latest if update else 0, dropped)
-    problems = export_problems(folder, in_scope) + check_identities(
-        counts, ta=ta_new, ft=ft_new)
+    unread = export_problems(folder, in_scope)
+    problems = check_identities(counts, ta=ta_new, ft=ft_new)
+    if unread:
+        raise InputError(unread + problems)
     if problems:
+        waiting = waiting_counts(ta_new, ft_new)
+        if any(waiting.values()):
+            raise ScreeningIncomplete(problems, waiting)
         raise InputError(problems)
     return counts
 
@@ -580,8 +642,10 @@ def prisma_counts(root: str | os.PathLike | ScreeningFolder = "screening") -> Pr
 
     Raises
     ------
+    ScreeningIncomplete
+        While records still wait for a decision (the counts would not add up yet).
     InputError
-        With every problem ``screen check`` finds, or every failed identity.
+        With every problem ``screen check`` finds, or every other failed identity.
 
     Examples
     --------

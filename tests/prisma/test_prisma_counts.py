@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 from reviewlib.errors import InputError
+from reviewlib.prisma import ScreeningIncomplete
 from reviewlib.prisma import COUNT_KEYS, LIST_KEYS, prisma_counts
 
 TA = ("review/title_abstract/ana.csv", "review/title_abstract/budi.csv")
@@ -116,6 +117,11 @@ def test_unscreened_record_breaks_the_screening_identity(review, drop):
         "differ from duplicates (1, from deduplication) + removed before screening (0, from "
         "removed.csv) + screened (9, from the title/abstract files); records without a "
         "title/abstract decision: S07"]
+    # a review in progress, not a broken file: the error says so and how much is left
+    assert isinstance(e.value, ScreeningIncomplete)
+    assert e.value.waiting == {"title_abstract": 1, "full_text_awaiting": 0,
+                               "full_text_pending": 0, "full_text_conflicts": 0}
+    assert e.value.summary == "1 record awaits a title/abstract decision"
 
 
 def test_missing_full_text_row_breaks_the_retrieval_identity(review, drop):
@@ -126,6 +132,8 @@ def test_missing_full_text_row_breaks_the_retrieval_identity(review, drop):
     assert [str(x) for x in e.value.problems] == [
         "review/full_text: reports sought for retrieval (databases and registers: 7) differ "
         "from not retrieved (1) + assessed (5); no full-text row: W02"]
+    assert isinstance(e.value, ScreeningIncomplete)
+    assert e.value.summary == "1 report awaits retrieval or a full-text decision"
 
 
 def test_unsettled_full_text_conflict_and_pending_assessment(review):
@@ -140,6 +148,8 @@ def test_unsettled_full_text_conflict_and_pending_assessment(review):
         "full_text/consensus.csv does not settle it: W04",
         "review/full_text: reports sought for retrieval (other methods: 2) differ from not "
         "retrieved (1) + assessed (0); retrieved but not assessed: C02"]
+    assert e.value.summary == ("1 retrieved report awaits its full-text decision; "
+                               "1 full-text disagreement awaits a consensus")
 
 
 def test_prisma_refuses_a_folder_that_check_rejects(review):

@@ -214,3 +214,23 @@ def test_a_screening_folder_without_its_sources_is_an_error(tmp_path):
     (errors,) = run_checks(tmp_path, only=["screening"]).errors
     assert errors.path == str(tmp_path / "screening" / "sources.csv")
     assert errors.message.startswith("missing:")
+
+
+def test_prisma_arithmetic_is_checked_and_unfinished_screening_is_only_a_warning(
+        example_copy, monkeypatch):
+    assert run_checks(example_copy, only=["prisma"]).results["prisma"] == []
+    # a report sought in full without its full-text row yet: a review in progress
+    ft = example_copy / "screening" / "full_text" / "team.csv"
+    lines = ft.read_text(encoding="utf-8").splitlines(keepends=True)
+    ft.write_text("".join(line for line in lines if not line.startswith("fitriani2023social,")),
+                  encoding="utf-8")
+    report = run_checks(example_copy, only=["screening", "prisma"])
+    assert report.ok, report.errors
+    (warning,) = report.results["prisma"]
+    assert warning.level == "warning" and warning.message.startswith(
+        "screening is not finished (1 report awaits retrieval or a full-text decision)")
+    # a count that cannot add up once every record is decided is an error
+    import reviewlib.prisma.counts as counts
+    monkeypatch.setattr(counts, "waiting_counts", lambda ta, ft: {"title_abstract": 0})
+    (error,) = run_checks(example_copy, only=["prisma"]).errors
+    assert "reports sought for retrieval" in error.message and "fitriani2023social" in error.message

@@ -7,7 +7,7 @@ from numbers import Integral
 from pathlib import Path
 
 from reviewlib.check import run_checks
-from reviewlib.prisma import prisma_counts
+from reviewlib.prisma import ScreeningIncomplete, prisma_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,8 +18,13 @@ def test_every_data_check_passes():
 
 
 def test_prisma_counts_add_up():
-    # prisma_counts checks the identities between the boxes and refuses to count while
-    # screening is unfinished; every box it fills is a whole number.
-    counts = prisma_counts(ROOT / "screening").counts
+    # prisma_counts checks the identities between the boxes; while screening is unfinished
+    # it says how many records are left instead (any other failed identity is an error).
+    # Every box it fills is a whole number.
+    try:
+        counts = prisma_counts(ROOT / "screening").counts
+    except ScreeningIncomplete as unfinished:
+        assert sum(unfinished.waiting.values()) > 0, str(unfinished)
+        return
     assert all(v is None or (isinstance(v, Integral) and v >= 0)
                for v in counts.values() if not isinstance(v, list))
