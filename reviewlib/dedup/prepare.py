@@ -454,7 +454,8 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
 
     names = family_names(df[F.AUTHOR])
     df["n_authors"] = names
-    df["n_first_author"] = names.str.split(" ", n=1).str[0].fillna("")
+    df["n_first_author"] = pd.Series(map_unique(names, lambda keys: [k.split(" ", 1)[0] for k in keys]),
+                                     index=df.index, dtype=object)
     df["n_author_count"] = (names.str.count(" ") + 1).where(names != "", 0).astype(np.int32)
 
     df["n_year"] = _column(df, F.YEAR, year_of).astype(np.int32)
@@ -473,6 +474,6 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     df["n_generic"] = generic_titles(df)
 
     venue = _column(df, F.JOURNAL, is_preprint_venue).astype(bool) | _column(df, F.ENTRYTYPE, is_preprint_venue).astype(bool)
-    preprint_doi = np.array([bool(_PREPRINT_DOI.match(d)) if d else False for d in df["n_doi"]], dtype=bool)
+    preprint_doi = apply_unique(df["n_doi"], lambda d: bool(d) and bool(_PREPRINT_DOI.match(d))).astype(bool)
     df["n_preprint"] = venue | preprint_doi
     return df

@@ -330,7 +330,7 @@ def family_key(author: str) -> str:
     >>> family_key("Aha, D.W., Kibler, D. and Albert, M.K.")
     'aha kibler albert'
     """
-    return _family_key(author, {})
+    return _family_key(author, {}, {})
 
 
 def family_keys(authors: Iterable[str]) -> list[str]:
@@ -342,8 +342,9 @@ def family_keys(authors: Iterable[str]) -> list[str]:
     >>> family_keys(["Zuna RE, Wang SS", "Wang, S S and Zuna, R E"])
     ['zuna wang', 'wang zuna']
     """
-    memo: dict[str, tuple[str, bool]] = {}
-    return [_family_key(a, memo) for a in authors]
+    pieces: dict[str, tuple[str, ...]] = {}
+    segments: dict[str, tuple[str, bool]] = {}
+    return [_family_key(a, pieces, segments) for a in authors]
 
 
 def _segment(seg: str, memo: dict[str, tuple[str, bool]]) -> tuple[str, bool]:
@@ -354,28 +355,37 @@ def _segment(seg: str, memo: dict[str, tuple[str, bool]]) -> tuple[str, bool]:
     return known
 
 
-def _family_key(author: str, memo: dict[str, tuple[str, bool]]) -> str:
+def _family_key(author: str, pieces: dict[str, tuple[str, ...]], segments: dict[str, tuple[str, bool]]) -> str:
     a = _plain(author.strip())
     if not a:
         return ""
-    out = []
+    out: list[str] = []
     for piece in _PEOPLE_SPLIT.split(a):
-        segs = [x.strip(" .:") for x in piece.split(",")]
-        segs = [x for x in segs if x and x.lower() not in _ET_AL]
-        if not segs:
-            continue
-        if len(segs) == 2 and not _VANCOUVER.match(segs[0]):
-            out.append(_segment(segs[0], memo)[0])      # "Family, Given"
-            continue
-        expect_name = True                           # walk: name [initials] name [initials] ...
-        for seg in segs:
-            family, initials = _segment(seg, memo)
-            if not expect_name and initials:
-                expect_name = True
-                continue
-            out.append(family)
-            expect_name = False
+        known = pieces.get(piece)
+        if known is None:
+            known = pieces[piece] = _piece_keys(piece, segments)
+        out.extend(known)
     return " ".join(x for x in out if x)
+
+
+def _piece_keys(piece: str, memo: dict[str, tuple[str, bool]]) -> tuple[str, ...]:
+    """Family-name keys of one piece of an author list (between "and", "&" or ";")."""
+    segs = [x.strip(" .:") for x in piece.split(",")]
+    segs = [x for x in segs if x and x.lower() not in _ET_AL]
+    if not segs:
+        return ()
+    if len(segs) == 2 and not _VANCOUVER.match(segs[0]):
+        return (_segment(segs[0], memo)[0],)          # "Family, Given"
+    out = []
+    expect_name = True                                # walk: name [initials] name [initials] ...
+    for seg in segs:
+        family, initials = _segment(seg, memo)
+        if not expect_name and initials:
+            expect_name = True
+            continue
+        out.append(family)
+        expect_name = False
+    return tuple(out)
 
 
 def family_names_match(a: str, b: str) -> bool:
