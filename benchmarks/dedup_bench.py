@@ -296,6 +296,30 @@ def _fmt_row(r: dict) -> str:
             f"{r['missed_pairs']:,} | {r['seconds']:.2f} | {peer} | {ratio} |")
 
 
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+
+
+def run_header(peer_python: str | None, load_at_start: str) -> str:
+    """When, on what, at which commit and under what load the figures were measured."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(__file__).resolve().parent,
+                                capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    peer = ""
+    if peer_python:
+        try:
+            version = subprocess.run([peer_python, "-c", "from importlib.metadata import version; print(version('bib-dedupe'))"],
+                                     capture_output=True, text=True, check=True).stdout.strip()
+            peer = f"; bib-dedupe {version}"
+        except (OSError, subprocess.CalledProcessError):
+            peer = "; bib-dedupe version unknown"
+    return (f"{time.strftime('%Y-%m-%d %H:%M %Z')}, commit {commit}: {platform.platform()}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}{peer}; load average (1, 5, 15 min) {load_at_start} at the start, "
+            f"{_load()} at the end")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data", type=Path, help="folder of labelled sets (records.csv + groups.csv each)")
@@ -322,6 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         write_test_samples(args.data, args.write_test_samples)
         return 0
 
+    load_at_start = _load()
     rows = []
     pooled_records, pooled_gold = [], []
     for name in (args.sets if args.data else []):
@@ -360,19 +385,26 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{res['set']}: {res['seconds']:.1f} s, peak {res['peak_mb']:.0f} MB, stages {res['stages']}",
               file=sys.stderr)
 
-    print(f"Machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
-          f"{time.strftime('%Y-%m-%d %H:%M %Z')}")
+    print(run_header(args.peer_python, load_at_start))
     print()
-    print("| set | records | recall | precision | false pairs | missed pairs | seconds "
-          "| bib-dedupe recall | precision | false pairs | missed pairs | seconds | speed-up |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        if "peak_mb" in r:
-            print(f"| {r['set']} | {r['n']:,} | {r['recall']:.4f} | {r['precision']:.4f} | {r['false_pairs']:,} | "
-                  f"{r['missed_pairs']:,} | {r['seconds']:.1f} (peak {r['peak_mb']:.0f} MB; related "
-                  f"{r['related_found']}/{r['related_total']}) | | | | | | |")
-        else:
+    labelled = [r for r in rows if "peak_mb" not in r]
+    if labelled:
+        print("| set | records | recall | precision | false pairs | missed pairs | seconds "
+              "| bib-dedupe recall | precision | false pairs | missed pairs | seconds | speed-up |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in labelled:
             print(_fmt_row(r))
+    scale = [r for r in rows if "peak_mb" in r]
+    if scale:
+        if labelled:
+            print()
+        print("| records | recall | precision | false pairs | seconds | peak memory | stages (s) | related reported |")
+        print("|---|---|---|---|---|---|---|---|")
+        for r in scale:
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())
+            print(f"| {r['n']:,} | {r['recall']:.4f} | {r['precision']:.4f} | {r['false_pairs']:,} | "
+                  f"{r['seconds']:.1f} | {r['peak_mb']:,.0f} MB | {stages} | "
+                  f"{r['related_found']:,} of {r['related_total']:,} |")
     if loso:
         print()
         print("| set | in-sample recall | false pairs | held-out recall | false pairs | settings chosen on the other sets |")

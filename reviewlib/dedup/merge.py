@@ -29,6 +29,13 @@ def completeness(frame: pd.DataFrame) -> np.ndarray:
     return (frame[cols].astype(str) != "").sum(axis=1).to_numpy(np.int64)
 
 
+def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Key and ``(start, stop)`` of each run of equal values in a sorted array."""
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    stops = np.r_[starts[1:], len(sorted_keys)]
+    return sorted_keys[starts], list(zip(starts.tolist(), stops.tolist()))
+
+
 def merge(prep: pd.DataFrame, labels: np.ndarray, columns: list[str],
           prefer: np.ndarray | None = None) -> tuple[pd.DataFrame, np.ndarray]:
     """Build the table of kept records.
@@ -75,13 +82,13 @@ def merge(prep: pd.DataFrame, labels: np.ndarray, columns: list[str],
         owner = kept[multi]
         by_id = np.lexsort((multi, owner))                                  # cluster, then id
         ids = prep[F.ID].to_numpy().astype(str)
-        merged = pd.Series(ids[multi[by_id]]).groupby(owner[by_id], sort=False).agg(";".join)
-        out.loc[merged.index, F.MERGED_IDS] = merged.to_numpy()
+        heads, spans = _runs(owner[by_id])
+        member = ids[multi[by_id]].tolist()
+        out.loc[heads, F.MERGED_IDS] = [";".join(member[a:b]) for a, b in spans]
         if F.SOURCE in columns:
-            src = prep[F.SOURCE].to_numpy().astype(str)[multi[by_id]]
-            joined = pd.Series(src).groupby(owner[by_id], sort=False).agg(
-                lambda s: ";".join(sorted({x for v in s for x in v.split(";") if x})))
-            out.loc[joined.index, F.SOURCE] = joined.to_numpy()
+            src = prep[F.SOURCE].to_numpy().astype(str)[multi[by_id]].tolist()
+            out.loc[heads, F.SOURCE] = [";".join(sorted({x for v in src[a:b] for x in v.split(";") if x}))
+                                        for a, b in spans]
         trail = []
         member_ids = pd.Series(ids[multi])
         for field in [c for c in MERGE_FIELDS if c in columns]:
@@ -95,6 +102,9 @@ def merge(prep: pd.DataFrame, labels: np.ndarray, columns: list[str],
                 out.loc[need, field] = filled.loc[need].to_numpy()
                 trail.append(pd.Series(field + "=" + donor.loc[need].astype(str).to_numpy(), index=need))
         if trail:
-            origin = pd.concat(trail).groupby(level=0, sort=False).agg(";".join)
-            out.loc[origin.index, ORIGIN] = origin.to_numpy()
+            origin: dict[int, list[str]] = {}
+            for part in trail:                                  # field by field, in order
+                for row, text in zip(part.index.tolist(), part.tolist()):
+                    origin.setdefault(row, []).append(text)
+            out.loc[list(origin), ORIGIN] = [";".join(v) for v in origin.values()]
     return out.reset_index(drop=True), kept

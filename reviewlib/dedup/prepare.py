@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from reviewlib.records import fields as F
-from reviewlib.records.authors import family_key
+from reviewlib.records.authors import family_key, family_keys
 from reviewlib.records.doi import normalize_doi as _normalize_doi
 from reviewlib.records.title import fold
 
@@ -33,12 +33,18 @@ INPUT_COLUMNS = [F.ID, F.ENTRYTYPE, F.TITLE, F.AUTHOR, F.YEAR, F.JOURNAL, F.VOLU
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-def apply_unique(values: pd.Series, func: Callable[[str], object]) -> np.ndarray:
-    """``func`` applied to every distinct value of ``values``, spread back to all rows."""
+def map_unique(values: pd.Series, batch: Callable[[list[str]], list]) -> np.ndarray:
+    """``batch`` applied to the list of distinct values of ``values``, spread back to all
+    rows (``batch`` returns one result per value, in order)."""
     codes, uniques = pd.factorize(values.astype(str), use_na_sentinel=False)
     mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [func(u) for u in np.asarray(uniques, dtype=object).tolist()]
+    mapped[:] = batch(np.asarray(uniques, dtype=object).tolist())
     return mapped[codes] if len(values) else np.empty(0, dtype=object)
+
+
+def apply_unique(values: pd.Series, func: Callable[[str], object]) -> np.ndarray:
+    """``func`` applied to every distinct value of ``values``, spread back to all rows."""
+    return map_unique(values, lambda uniques: [func(u) for u in uniques])
 
 
 def fold_text(values: pd.Series) -> pd.Series:
@@ -68,8 +74,8 @@ def normalize_doi(values: pd.Series) -> pd.Series:
 # -- authors -----------------------------------------------------------------------------
 
 def family_names(authors: pd.Series) -> pd.Series:
-    """:func:`family_key` over a column."""
-    return pd.Series(apply_unique(authors, family_key), index=authors.index, dtype=object).astype(str)
+    """:func:`family_key` over a column (:func:`family_keys`: a recurring name is parsed once)."""
+    return pd.Series(map_unique(authors, family_keys), index=authors.index, dtype=object).astype(str)
 
 
 # -- year, volume, pages ------------------------------------------------------------------
@@ -123,6 +129,7 @@ _NOTE = re.compile(r"^(?:review|abstract|english abstract|provisional abstract|a
 _TRAILING_BRACKET = re.compile(r"^(?P<head>.*\S)\s*(?:\[(?P<sq>[^\[\]]*)\]|\((?P<rd>[^()]*)\))\s*[.*]*$")
 _CUT_BRACKET = re.compile(r"^(?P<head>.*\S)\s*\[(?P<inner>[^\[\]]*)$")
 _THOUSANDS = re.compile(r"(?<=\d)[ ,\u2009\u202f](?=\d{3}\b)")
+_ANY_DIGIT = re.compile(r"\d")
 
 #: Titles (lower case, punctuation kept) of notices about another article: never the same
 #: work as that article. "Correction" counts only as a heading ("Correction: ...",
@@ -230,19 +237,20 @@ def title_features(title: str) -> tuple[str, str, str, str, str]:
     suffix ("(vol 85, pg 553, 2010)") are removed from the folded title, so that the notice
     compares with the article it is about; the notice kind keeps them apart.
     """
-    wos = _WOS_ERRATUM.search(title)
+    wos = _WOS_ERRATUM.search(title) if "vol" in title.lower() else None
     if wos and wos.start() >= 10:
         title = title[:wos.start()]
     main, alt, retracted = split_title(title)
     heading = main.lower()
-    notice = next((kind for kind, pattern in _NOTICES if pattern.search(heading)), "")
+    # every pattern of _NOTICES starts with "^": match finds what search would, sooner
+    notice = next((kind for kind, pattern in _NOTICES if pattern.match(heading)), "")
     if wos and not notice:
         notice = "erratum"
     if notice:
         rest = _NOTICE_HEAD.sub("", heading, count=1).strip(" \"'\u201c\u201d")
         if len(rest) >= 10:
             main = rest
-    folded = fold(_THOUSANDS.sub("", main))
+    folded = fold(_THOUSANDS.sub("", main) if _ANY_DIGIT.search(main) else main)
     numbers = " ".join(sorted({x.lstrip("0") or "0" for x in _DIGITS.findall(folded)}))
     part = _PART.search(fold(title)) if "part" in title.lower() else None
     if retracted and not notice:
@@ -325,30 +333,44 @@ _SEGMENTS = re.compile(r"\s+[-\u2013\u2014|/]+\s+|[:;.]\s+")
 COLUMN_TITLE_WORDS = 8
 
 
+#: A character without which :data:`_SEGMENTS` cannot split a title.
+_SEGMENT_MARK = re.compile(r"[-\u2013\u2014|/:;.]")
+
+
 def has_column_title(title: str) -> bool:
     """Whether a title, or one of its segments ("Remarks from the Editor - Editor's
     Comments", "Editorial: ..."), is a recurring column title."""
-    return any(is_column_title(fold(seg)) for seg in _SEGMENTS.split(title)
+    segments = _SEGMENTS.split(title) if _SEGMENT_MARK.search(title) else (title,)
+    return any(is_column_title(fold(seg)) for seg in segments
                if seg.strip() and seg.count(" ") < COLUMN_TITLE_WORDS)
 
 
-def _spread(key: pd.Series, value: pd.Series, at_least: int, apart: bool = False) -> set:
-    """Keys whose records spread over at least ``at_least`` distinct non-empty values (years:
-    some more than one apart), none of which holds more than half of them. A much-cited work
-    whose exports garble the volume keeps one dominant value; a column has none."""
-    ok = value != ""
+def _spread(key: np.ndarray, n_keys: int, value: pd.Series, at_least: int, apart: bool = False) -> np.ndarray:
+    """Flag per key code (``key``: codes 0..n_keys-1 of the records): the key's records
+    spread over at least ``at_least`` distinct non-empty values (years: some more than one
+    apart), none of which holds more than half of them. A much-cited work whose exports
+    garble the volume keeps one dominant value; a column has none."""
+    ok = (value != "").to_numpy()
+    good = np.zeros(n_keys, dtype=bool)
     if not ok.any():
-        return set()
-    t = pd.DataFrame({"k": key[ok].to_numpy(), "v": value[ok].to_numpy()})
-    counts = t.groupby(["k", "v"]).size()
-    g = counts.groupby(level=0)
-    stats = pd.DataFrame({"distinct": g.size(), "top": g.max(), "total": g.sum()})
-    good = (stats["distinct"] >= at_least) & (stats["top"] * 2 <= stats["total"])
+        return good
+    k = key[ok].astype(np.int64)
+    v, uniques = pd.factorize(value[ok])
+    pair, count = np.unique(k * len(uniques) + v, return_counts=True)
+    owner = pair // len(uniques)
+    distinct = np.bincount(owner, minlength=n_keys)
+    total = np.bincount(owner, weights=count, minlength=n_keys)
+    top = np.zeros(n_keys, dtype=np.int64)
+    np.maximum.at(top, owner, count)
+    good = (distinct >= at_least) & (top * 2 <= total)
     if apart:
-        y = t.assign(v=t["v"].astype(int)).groupby("k")["v"]
-        years = y.max() - y.min()
-        good &= years.reindex(stats.index).fillna(0).to_numpy() > 1
-    return set(stats.index[good.to_numpy()])
+        years = value[ok].astype(int).to_numpy()
+        low = np.full(n_keys, years.max())
+        high = np.full(n_keys, years.min())
+        np.minimum.at(low, k, years)
+        np.maximum.at(high, k, years)
+        good &= high - low > 1
+    return good
 
 
 def generic_titles(prep: pd.DataFrame) -> np.ndarray:
@@ -367,13 +389,18 @@ def generic_titles(prep: pd.DataFrame) -> np.ndarray:
     if not placed.any():
         return column
     sub = prep.loc[placed, ["n_title_key", "n_journal", "n_volume", "n_number", "n_year"]]
-    key = sub["n_title_key"] + "|" + sub["n_journal"]
-    short = (sub["n_title_key"].str.len() > 0) & (prep.loc[placed, "n_title"].str.count(" ") + 1 <= RECURRING_TITLE_WORDS)
+    # one code per (title, container)
+    t_code, t_uniques = pd.factorize(sub["n_title_key"])
+    j_code, j_uniques = pd.factorize(sub["n_journal"])
+    key, keys = pd.factorize(t_code.astype(np.int64) * len(j_uniques) + j_code)
+    n_keys = len(keys)
+    short = ((sub["n_title_key"].str.len() > 0) & (prep.loc[placed, "n_title"].str.count(" ") + 1 <= RECURRING_TITLE_WORDS)).to_numpy()
     spot = (sub["n_volume"] + "/" + sub["n_number"]).where((sub["n_volume"] != "") | (sub["n_number"] != ""), "")
-    recurring = _spread(key, spot, 3)
-    short_recurring = _spread(key, sub["n_volume"], 2) | _spread(key, sub["n_year"].astype(str).where(sub["n_year"] > 0, ""), 2, apart=True)
+    recurring = _spread(key, n_keys, spot, 3)
+    short_recurring = (_spread(key, n_keys, sub["n_volume"], 2)
+                       | _spread(key, n_keys, sub["n_year"].astype(str).where(sub["n_year"] > 0, ""), 2, apart=True))
     flag = np.zeros(len(prep), dtype=bool)
-    flag[np.flatnonzero(placed.to_numpy())] = (key.isin(recurring) | (short & key.isin(short_recurring))).to_numpy()
+    flag[np.flatnonzero(placed.to_numpy())] = recurring[key] | (short & short_recurring[key])
     return column | flag
 
 
@@ -427,7 +454,8 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
 
     names = family_names(df[F.AUTHOR])
     df["n_authors"] = names
-    df["n_first_author"] = names.str.split(" ", n=1).str[0].fillna("")
+    df["n_first_author"] = pd.Series(map_unique(names, lambda keys: [k.split(" ", 1)[0] for k in keys]),
+                                     index=df.index, dtype=object)
     df["n_author_count"] = (names.str.count(" ") + 1).where(names != "", 0).astype(np.int32)
 
     df["n_year"] = _column(df, F.YEAR, year_of).astype(np.int32)
@@ -446,6 +474,6 @@ def prepare(frame: pd.DataFrame) -> pd.DataFrame:
     df["n_generic"] = generic_titles(df)
 
     venue = _column(df, F.JOURNAL, is_preprint_venue).astype(bool) | _column(df, F.ENTRYTYPE, is_preprint_venue).astype(bool)
-    preprint_doi = np.array([bool(_PREPRINT_DOI.match(d)) if d else False for d in df["n_doi"]], dtype=bool)
+    preprint_doi = apply_unique(df["n_doi"], lambda d: bool(d) and bool(_PREPRINT_DOI.match(d))).astype(bool)
     df["n_preprint"] = venue | preprint_doi
     return df

@@ -17,8 +17,9 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Iterable
 
-from reviewlib.records.title import _ASCII_FOLD, _LOST_LETTER
+from reviewlib.records.title import _ASCII_FOLD, _LOST_LETTER, DROP_COMBINING
 from reviewlib.records.title import _LATEX_FAST as _LATEX
 
 #: Lower-case name particles that belong to the family name ("van Gogh", "de la Cruz").
@@ -311,8 +312,7 @@ def _plain(text: str) -> str:
     if "?" in text or "\ufffd" in text:
         text = _LOST_LETTER.sub(LOST_LETTER_MARK, text)
     if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_ASCII_FOLD)
+        text = unicodedata.normalize("NFKD", text).translate(DROP_COMBINING).translate(_ASCII_FOLD)
     return text
 
 
@@ -330,26 +330,62 @@ def family_key(author: str) -> str:
     >>> family_key("Aha, D.W., Kibler, D. and Albert, M.K.")
     'aha kibler albert'
     """
+    return _family_key(author, {}, {})
+
+
+def family_keys(authors: Iterable[str]) -> list[str]:
+    """:func:`family_key` of each author list. A name that recurs (the same person on many
+    records, the same spelling in many lists) is parsed once.
+
+    Examples
+    --------
+    >>> family_keys(["Zuna RE, Wang SS", "Wang, S S and Zuna, R E"])
+    ['zuna wang', 'wang zuna']
+    """
+    pieces: dict[str, tuple[str, ...]] = {}
+    segments: dict[str, tuple[str, bool]] = {}
+    return [_family_key(a, pieces, segments) for a in authors]
+
+
+def _segment(seg: str, memo: dict[str, tuple[str, bool]]) -> tuple[str, bool]:
+    """Family-name key of one comma-separated segment and whether it holds only initials."""
+    known = memo.get(seg)
+    if known is None:
+        known = memo[seg] = (_family(seg), _INITIALS.fullmatch(seg) is not None)
+    return known
+
+
+def _family_key(author: str, pieces: dict[str, tuple[str, ...]], segments: dict[str, tuple[str, bool]]) -> str:
     a = _plain(author.strip())
     if not a:
         return ""
-    out = []
+    out: list[str] = []
     for piece in _PEOPLE_SPLIT.split(a):
-        segs = [x.strip(" .:") for x in piece.split(",")]
-        segs = [x for x in segs if x and x.lower() not in _ET_AL]
-        if not segs:
-            continue
-        if len(segs) == 2 and not _VANCOUVER.match(segs[0]):
-            out.append(_family(segs[0]))             # "Family, Given"
-            continue
-        expect_name = True                           # walk: name [initials] name [initials] ...
-        for seg in segs:
-            if not expect_name and _INITIALS.fullmatch(seg):
-                expect_name = True
-                continue
-            out.append(_family(seg))
-            expect_name = False
+        known = pieces.get(piece)
+        if known is None:
+            known = pieces[piece] = _piece_keys(piece, segments)
+        out.extend(known)
     return " ".join(x for x in out if x)
+
+
+def _piece_keys(piece: str, memo: dict[str, tuple[str, bool]]) -> tuple[str, ...]:
+    """Family-name keys of one piece of an author list (between "and", "&" or ";")."""
+    segs = [x.strip(" .:") for x in piece.split(",")]
+    segs = [x for x in segs if x and x.lower() not in _ET_AL]
+    if not segs:
+        return ()
+    if len(segs) == 2 and not _VANCOUVER.match(segs[0]):
+        return (_segment(segs[0], memo)[0],)          # "Family, Given"
+    out = []
+    expect_name = True                                # walk: name [initials] name [initials] ...
+    for seg in segs:
+        family, initials = _segment(seg, memo)
+        if not expect_name and initials:
+            expect_name = True
+            continue
+        out.append(family)
+        expect_name = False
+    return tuple(out)
 
 
 def family_names_match(a: str, b: str) -> bool:

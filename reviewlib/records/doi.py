@@ -18,6 +18,7 @@ _DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
 _PREFIX = re.compile(r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/|^doi\s*[:=]?\s*|^urn:doi:",
                      re.IGNORECASE)
 _TRAILING = ".,;:'\"]>}"
+_SPACE = re.compile(r"\s+")
 
 
 def _strip_unbalanced(doi: str) -> str:
@@ -61,8 +62,13 @@ def normalize_doi(value: str | None) -> str:
     text = str(value).strip().strip("<>").strip()
     if "%" in text:
         text = unquote(text)
-    text = _PREFIX.sub("", text).strip()
-    text = re.sub(r"\s+", "", text) if _DOI.match(re.sub(r"\s+", "", text)) else text
+    prefix = _PREFIX.match(text)  # every alternative is anchored at the start
+    if prefix:
+        text = text[prefix.end():]
+    text = text.strip()
+    squeezed = _SPACE.sub("", text)
+    if _DOI.match(squeezed):
+        text = squeezed
     match = _DOI.search(text)
     if not match:
         return ""
