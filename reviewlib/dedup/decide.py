@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from reviewlib.dedup import evidence as _ev
-from reviewlib.dedup.compare import CONFLICT, EQUAL
+from reviewlib.dedup.compare import CONFLICT, EQUAL, MISSING
 
 Mask = Callable[[pd.DataFrame], np.ndarray]
 
@@ -93,6 +93,22 @@ def _year_ok(f):
     return _v(f, "year_diff") <= 0          # same, or missing on one side (-1)
 
 
+def _place_same(f, *names):
+    """The fields ``names`` (volume, number, page) agree. A field the input (nearly) lacks, or
+    that is not evidence in it (a per-record counter, see :mod:`reviewlib.dedup.evidence`),
+    cannot agree; it is left out of the test, which then needs agreement on every other of
+    ``names`` and on at least one of them (never on none). A field that conflicts always fails."""
+    ev = _evidence(f)
+    ok = np.ones(len(f), dtype=bool)
+    some = np.zeros(len(f), dtype=bool)
+    for name in names:
+        code = _v(f, name)
+        equal = code == EQUAL
+        ok &= equal | ((code == MISSING) & ev.absent(name))
+        some |= equal
+    return ok & some
+
+
 def _container_ok(f):
     return (_v(f, "journal") >= 0.9) | (_v(f, "journal") == 0)
 
@@ -119,7 +135,8 @@ def _same_volume(f):
 
 
 def _bibliographic(f):
-    """Same container, year, volume, issue and first page, and the same authors."""
+    """Same container, year, volume, issue and first page, and the same authors (all present:
+    with titles allowed to differ, no missing field may stand in)."""
     return ((_v(f, "first_author") == EQUAL) & (_v(f, "author") >= 0.9) & _year_same(f) & _container_same(f)
             & (_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL) & (_v(f, "page") == EQUAL))
 
@@ -187,13 +204,13 @@ VETOES: tuple[tuple[Rule, bool], ...] = (
           lambda f: _v(f, "part_one_side") & (_v(f, "doi") != EQUAL) & (_v(f, "page") != EQUAL)), False),
     (Rule("title_numbers_differ", "the titles contain different numbers (years, study numbers, volumes), "
           "unless year, volume and first page all agree (then a typo is the likelier explanation)",
-          lambda f: (_v(f, "numbers") == CONFLICT) & ~(_year_same(f) & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL))), False),
+          lambda f: (_v(f, "numbers") == CONFLICT) & ~(_year_same(f) & _place_same(f, "volume", "page"))), False),
     (Rule("years_apart", "years differ by more than one",
           lambda f: _v(f, "year_diff") > 1), True),
     (Rule("year_off_by_one", "years differ by one without the same DOI, the same volume and first page, "
           "or a long identical title with the same author list",
           lambda f: (_v(f, "year_diff") == 1) & (_v(f, "doi") != EQUAL)
-          & ~((_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)) & ~_same_author_list_long_title(f)
+          & ~(_place_same(f, "volume", "page")) & ~_same_author_list_long_title(f)
           & ~_same_volume(f)), True),
     (Rule("pages_differ", "first pages differ, the DOI does not confirm the match, and the other "
           "evidence does not outweigh the conflict (see WEAK_FIELDS)",
@@ -222,19 +239,18 @@ DUPLICATE_RULES: tuple[Rule, ...] = (
          lambda f: _title(f, 0.95) & _authors_strong(f) & _year_same(f) & (_v(f, "journal") == 0)),
     Rule("ti90_au90_yr_ct_vl_pg", "titles >= 0.90, authors agree, same year, container, volume and first page",
          lambda f: _title(f, 0.90) & _authors_strong(f) & _year_same(f) & _container_same(f)
-         & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
+         & _place_same(f, "volume", "page")),
     Rule("ti100_au90_yr_vl_nr", "identical titles, authors agree, same year, volume and issue (container names may be translated)",
          lambda f: (_v(f, "title") >= 0.999) & _authors_strong(f) & _year_same(f)
-         & (_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL)),
+         & _place_same(f, "volume", "number")),
     Rule("ti95_au90_vl_pg", "titles >= 0.95, authors agree, same volume and first page (year may be off by one)",
-         lambda f: _title(f, 0.95) & _authors_strong(f) & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
+         lambda f: _title(f, 0.95) & _authors_strong(f) & _place_same(f, "volume", "page")),
     Rule("ti95_yr_ct_vl_pg", "titles >= 0.95 and the same year, container, volume and first page: the same "
          "article even when the author lists disagree (group authors, swapped given and family names)",
-         lambda f: _title(f, 0.95) & _year_same(f) & _container_same(f) & (_v(f, "volume") == EQUAL)
-         & (_v(f, "page") == EQUAL)),
+         lambda f: _title(f, 0.95) & _year_same(f) & _container_same(f) & _place_same(f, "volume", "page")),
     Rule("ti95_fa_yr_ct_vl_pg", "titles >= 0.95, same first author, year, container, volume and first page",
          lambda f: _title(f, 0.95) & (_v(f, "first_author") == EQUAL) & _year_same(f) & _container_same(f)
-         & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
+         & _place_same(f, "volume", "page")),
     Rule("tiprefix_au90_yr_ct_pg", "one title is the other without its subtitle; authors, year, container and first page agree",
          lambda f: _v(f, "title_prefix") & _authors_strong(f) & _year_same(f) & _container_ok(f)
          & (_v(f, "page") == EQUAL)),

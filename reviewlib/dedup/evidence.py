@@ -19,7 +19,10 @@ large one speaks for itself.
 
 A field whose values agree on fewer than :data:`MIN_M` of the anchor pairs (a per-record
 counter, a volume in the issue field of one source only, a DOI column holding something
-else) is not evidence of anything in that input: :func:`apply` blanks it before blocking,
+else) is not evidence of anything in that input. A small input has too few anchor pairs to
+outweigh the prior, so a per-record counter is also recognised directly: its values are
+distinct on (nearly) every record (:data:`COUNTER_DISTINCT`) and no anchor pair, of at least
+:data:`COUNTER_ANCHORS`, agrees on it. Such a field :func:`apply` blanks it before blocking,
 so that no later stage reads a conflict in it. :func:`weights` gives the per-pair weight
 of the fields that remain; :mod:`reviewlib.dedup.decide` uses it where it used fixed
 vetoes on volume, issue and pages.
@@ -55,6 +58,11 @@ PRIOR_U = {"doi": 0.001, "year": 0.1, "journal": 0.05, "volume": 0.05, "number":
 MIN_PRESENT = 0.05
 #: Below this m-probability a field is set aside for the run.
 MIN_M = 0.5
+#: A field is a per-record counter when at least this share of the records that have it
+#: hold a value no other record has, and none of at least :data:`COUNTER_ANCHORS` anchor
+#: pairs agrees on it (its m-probability is then the measured 0, not shrunk to the prior).
+COUNTER_DISTINCT = 0.95
+COUNTER_ANCHORS = 3
 #: Random pairs sampled for the u-probabilities, and the seed (results must not vary
 #: between runs).
 U_SAMPLE = 20000
@@ -75,6 +83,7 @@ class FieldEvidence:
     u: float
     anchor_pairs: int          # anchor pairs with the field present on both sides
     random_pairs: int          # sampled random pairs with the field present on both sides
+    counter: bool = False      # values distinct per record and never shared by anchor pairs
 
     @property
     def used(self) -> bool:
@@ -102,10 +111,10 @@ class Evidence:
 
     def absent(self, name: str) -> bool:
         """Whether field ``name`` is (nearly) absent from the input: present on both sides of
-        fewer than :data:`MIN_PRESENT` of the sampled random pairs. The priors (no data
-        measured) count as present."""
+        fewer than :data:`MIN_PRESENT` of the sampled random pairs, or set aside (not
+        evidence, blanked by :func:`apply`). The priors (no data measured) count as present."""
         ev = self.fields.get(name)
-        return ev is not None and self.sampled > 0 and ev.random_pairs < MIN_PRESENT * self.sampled
+        return ev is not None and self.sampled > 0 and (ev.random_pairs < MIN_PRESENT * self.sampled or not ev.used)
 
     @property
     def set_aside(self) -> list[str]:
@@ -118,11 +127,11 @@ class Evidence:
                               "agree_weight": round(v.agree_weight, 3),
                               "conflict_weight": round(v.conflict_weight, 3),
                               "anchor_pairs": v.anchor_pairs, "random_pairs": v.random_pairs,
-                              "used": v.used} for v in self.fields.values()])
+                              "counter": v.counter, "used": v.used} for v in self.fields.values()])
 
 
-def _shrunk(hits: int, total: int, prior: float) -> float:
-    value = (hits + prior * PRIOR_PAIRS) / (total + PRIOR_PAIRS)
+def _shrunk(hits: int, total: int, prior: float, strength: float = PRIOR_PAIRS) -> float:
+    value = (hits + prior * strength) / (total + strength)
     return float(min(max(value, 1e-4), 1 - 1e-4))
 
 
@@ -173,6 +182,15 @@ def _agreement(values: np.ndarray, i: np.ndarray, j: np.ndarray, journal: bool =
     return int((present & same).sum()), int(present.sum())
 
 
+def distinct_share(values: np.ndarray) -> float:
+    """Share of the records holding a value (not "" or "0") whose value no other record holds."""
+    present = values[(values != "") & (values != "0")]
+    if len(present) == 0:
+        return 0.0
+    _, counts = np.unique(present, return_counts=True)
+    return float((counts == 1).sum() / len(present))
+
+
 def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE) -> Evidence:
     """m- and u-probabilities of every field of :data:`FIELDS` in ``prep``.
 
@@ -198,8 +216,9 @@ def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE) -> Ev
         values = prep[columns[0]].astype(str).to_numpy()
         m_hits, m_total = _agreement(values, ai, aj, name == "journal")
         u_hits, u_total = _agreement(values, ri, rj, name == "journal")
-        out[name] = FieldEvidence(name, _shrunk(m_hits, m_total, PRIOR_M),
-                                  _shrunk(u_hits, u_total, PRIOR_U[name]), m_total, u_total)
+        counter = m_hits == 0 and m_total >= COUNTER_ANCHORS and distinct_share(values) >= COUNTER_DISTINCT
+        m = _shrunk(m_hits, m_total, PRIOR_M, 0 if counter else PRIOR_PAIRS)
+        out[name] = FieldEvidence(name, m, _shrunk(u_hits, u_total, PRIOR_U[name]), m_total, u_total, counter)
     return Evidence(out, anchor_pairs=len(ai), sampled=len(ri))
 
 
