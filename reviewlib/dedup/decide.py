@@ -80,12 +80,13 @@ def _authors_ok(f):
 
 
 def _year_same(f):
-    """Same year; or, in an input that has (nearly) no years at all, no year on either side
-    and a title that is not generic (the absence of a field the whole input lacks must not
+    """Same year; or, in an input that has (nearly) no years at all, no year on either side,
+    a title that is not generic and author lists of the same length (a conference paper and
+    its longer journal version; the absence of a field the whole input lacks must not
     hold a pair back; the other conditions of each rule still apply)."""
     same = _v(f, "year_diff") == 0
     if _evidence(f).absent("year"):
-        same = same | ((_v(f, "year_missing") == 2) & ~_v(f, "generic"))
+        same = same | ((_v(f, "year_missing") == 2) & ~_v(f, "generic") & (_v(f, "author_count") != CONFLICT))
     return same
 
 
@@ -124,8 +125,12 @@ LONG_TITLE_CHARS = 40
 
 
 def _same_author_list_long_title(f):
+    """Long close titles, the same author list, and a compatible container named on at least
+    one side (an online-first year belongs to a journal article; with no container on either
+    side a one-year difference is as likely an annual item, such as a conference track's
+    introduction)."""
     return ((_v(f, "title") >= 0.95) & (_v(f, "author") >= 0.9) & (_v(f, "author_count") == EQUAL)
-            & (_v(f, "title_chars") >= LONG_TITLE_CHARS) & _container_ok(f))
+            & (_v(f, "title_chars") >= LONG_TITLE_CHARS) & _container_ok(f) & (_v(f, "journal_missing") < 2))
 
 
 def _same_volume(f):
@@ -184,8 +189,10 @@ def _weak_veto(f, name):
 
 
 def place_agrees(f: pd.DataFrame) -> np.ndarray:
-    """Same DOI, same first page, or same volume and issue: where in the literature a record is."""
-    return (_v(f, "doi") == EQUAL) | (_v(f, "page") == EQUAL) | ((_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL))
+    """Same DOI, same first page (not front matter in Roman numerals, where every issue's
+    editorial starts), or same volume and issue: where in the literature a record is."""
+    page = (_v(f, "page") == EQUAL) & ~_v(f, "page_front")
+    return (_v(f, "doi") == EQUAL) | page | ((_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL))
 
 
 # -- vetoes ------------------------------------------------------------------------------
@@ -205,6 +212,8 @@ VETOES: tuple[tuple[Rule, bool], ...] = (
     (Rule("title_numbers_differ", "the titles contain different numbers (years, study numbers, volumes), "
           "unless year, volume and first page all agree (then a typo is the likelier explanation)",
           lambda f: (_v(f, "numbers") == CONFLICT) & ~(_year_same(f) & _place_same(f, "volume", "page"))), False),
+    (Rule("title_labels_differ", "the titles differ only in a final one-letter label (Case A / Case B)",
+          lambda f: _v(f, "label") == CONFLICT), False),
     (Rule("years_apart", "years differ by more than one",
           lambda f: _v(f, "year_diff") > 1), True),
     (Rule("year_off_by_one", "years differ by one without the same DOI, the same volume and first page, "
