@@ -181,7 +181,7 @@ def _weak_veto(f, name):
     the container fields agree more than they conflict (their summed weight is not negative)."""
     ev = _evidence(f).fields[name]
     conflict = (_v(f, name) == CONFLICT) & (_v(f, "doi") != EQUAL)
-    if ev.conflict_weight > UNINFORMATIVE_CONFLICT:
+    if ev.conflict_weight > f.attrs.get("uninformative_conflict", UNINFORMATIVE_CONFLICT):
         return np.zeros(len(f), dtype=bool)
     if not conflict.any():
         return conflict
@@ -363,9 +363,17 @@ def explain(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 WEAK_VETOES = ("pages_differ", "issues_differ", "volumes_differ")
 #: Name of the decision that sends a duplicate with a generic title to maybe.csv.
 GENERIC_RULE = "generic_title"
+#: A duplicate whose title and first author (with year) are together this many bits more
+#: common than average in the input (term-frequency adjustment,
+#: :func:`reviewlib.dedup.evidence.tf_bits`), and whose place in the literature does not
+#: agree (:func:`place_agrees`), goes to maybe.csv (rule :data:`COMMON_RULE`): a short title
+#: that many authors use and a frequent family name need more corroboration.
+TF_PENALTY = 4.0
+COMMON_RULE = "common_values"
 
 
-def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None) -> pd.DataFrame:
+def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None, *,
+           tf_penalty: float = TF_PENALTY, uninformative_conflict: float = UNINFORMATIVE_CONFLICT) -> pd.DataFrame:
     """Apply vetoes and rules to every compared pair.
 
     Parameters
@@ -375,6 +383,10 @@ def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None) -> pd.D
     evidence : reviewlib.dedup.evidence.Evidence, optional
         Field weights measured on the input (:func:`reviewlib.dedup.evidence.estimate`);
         default: the priors.
+    tf_penalty : float
+        See :data:`TF_PENALTY` (bits; ``inf`` turns the term-frequency test off).
+    uninformative_conflict : float
+        See :data:`UNINFORMATIVE_CONFLICT` (bits).
 
     Returns
     -------
@@ -388,10 +400,12 @@ def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None) -> pd.D
     -----
     A generic title (a column title or one recurring in the input) never merges on title,
     authors and year alone: without the same DOI, first page, or volume and issue the pair
-    goes to maybe.csv (rule ``generic_title``).
+    goes to maybe.csv (rule ``generic_title``); nor do common values without such agreement
+    (rule ``common_values``, :data:`TF_PENALTY`).
     """
     features = features.copy(deep=False)
     features.attrs["evidence"] = evidence or _ev.prior()
+    features.attrs["uninformative_conflict"] = uninformative_conflict
     n = len(features)
     decision = np.full(n, DIFFERENT, dtype=object)
     rule = np.full(n, "", dtype=object)
@@ -415,9 +429,13 @@ def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None) -> pd.D
         decision[hit] = DUPLICATE
         rule[hit] = r.name
         done |= hit
-    generic = (decision == DUPLICATE) & _v(features, "generic") & ~place_agrees(features)
+    unplaced = (decision == DUPLICATE) & ~place_agrees(features)
+    generic = unplaced & _v(features, "generic")
     decision[generic] = MAYBE
     rule[generic] = GENERIC_RULE
+    common = unplaced & ~generic & (_ev.tf_bits(features, features.attrs["evidence"]) < -tf_penalty)
+    decision[common] = MAYBE
+    rule[common] = COMMON_RULE
 
     related = veto_soft & RELATED_TEST(features)
     decision[related] = RELATED

@@ -84,11 +84,13 @@ class FieldEvidence:
     anchor_pairs: int          # anchor pairs with the field present on both sides
     random_pairs: int          # sampled random pairs with the field present on both sides
     counter: bool = False      # values distinct per record and never shared by anchor pairs
+    min_m: float = MIN_M       # the threshold of :attr:`used` in this run
 
     @property
     def used(self) -> bool:
-        """Whether the field counts as evidence in this input (m >= :data:`MIN_M`)."""
-        return self.m >= MIN_M
+        """Whether the field counts as evidence in this input (m >= :data:`MIN_M`, or the
+        run's ``min_m``)."""
+        return self.m >= self.min_m
 
     @property
     def agree_weight(self) -> float:
@@ -108,6 +110,9 @@ class Evidence:
     fields: dict[str, FieldEvidence] = field(default_factory=dict)
     anchor_pairs: int = 0
     sampled: int = 0             # random pairs sampled for the u-probabilities
+    #: Per record (prepared row order), the term-frequency adjustment in bits of each key of
+    #: :data:`TF_KEYS` (:func:`term_frequencies`); empty for the priors.
+    tf: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def absent(self, name: str) -> bool:
         """Whether field ``name`` is (nearly) absent from the input: present on both sides of
@@ -130,7 +135,80 @@ class Evidence:
                               "counter": v.counter, "used": v.used} for v in self.fields.values()])
 
 
+#: Term-frequency keys (Splink's term-frequency adjustment): an exact agreement on a value is
+#: worth more when the value is rare in the input, less when it is common. Title (folded,
+#: without spaces), first author's family name, and first author with year.
+TF_KEYS: dict[str, tuple[str, ...]] = {
+    "title": ("n_title_key",),
+    "author": ("n_first_author",),
+    "author_year": ("n_first_author", "n_year"),
+}
+
+
+def term_frequencies(prep: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Term-frequency adjustment of every record for every key of :data:`TF_KEYS`, in bits.
+
+    Frequencies count *works*, not records: the copies of one record in several exports
+    would otherwise make every duplicated title look common. A work is approximated by its
+    (title, first author) pair, counted once however often it occurs. For a key, let
+    ``f(v)`` be the share of these works with value ``v`` (among those that have the key),
+    and ``u = sum f(v)**2`` the chance that two random works agree on it (the key's average
+    u-probability). Two records agreeing on ``v`` agree by chance with probability ``f(v)``
+    instead (Fellegi & Sunter's frequency-based weights; Splink's term-frequency
+    adjustment), so the agreement weight changes by ``log2(u / f(v))``: negative for a
+    common value (a title printed by many authors, a frequent family name), positive for a
+    rare one. Records without the value get 0.
+    """
+    n = len(prep)
+    work = prep["n_title_key"].astype(str).to_numpy()
+    work = np.char.add(np.char.add(work.astype(str), "|"), prep["n_first_author"].astype(str).to_numpy().astype(str))
+    out = {}
+    for name, columns in TF_KEYS.items():
+        key = prep[columns[0]].astype(str).to_numpy().astype(str)
+        present = key != ""
+        for c in columns[1:]:
+            other = prep[c].astype(str).to_numpy().astype(str)
+            present &= (other != "") & (other != "0")
+            key = np.char.add(np.char.add(key, "|"), other)
+        adj = np.zeros(n, dtype=np.float64)
+        if present.sum() >= 2:
+            codes = pd.factorize(pd.Series(key[present]))[0]
+            works = pd.DataFrame({"k": codes, "w": work[present]}).drop_duplicates()
+            counts = np.bincount(works["k"].to_numpy(), minlength=codes.max() + 1)
+            f = counts / counts.sum()
+            adj[present] = np.log2((f ** 2).sum() / f[codes])
+        out[name] = adj
+    return out
+
+
+def tf_bits(features: pd.DataFrame, evidence: "Evidence") -> np.ndarray:
+    """Term-frequency adjustment of every compared pair, in bits (0 without frequencies).
+
+    The title counts where the titles agree (similarity >= 0.95), with the more common of
+    the two records' titles; the first author where both name the same one, with the year
+    when the years agree too (first author and year), else the name alone.
+    """
+    total = np.zeros(len(features), dtype=np.float64)
+    if not evidence.tf:
+        return total
+    from reviewlib.dedup.compare import EQUAL
+
+    i = features["i"].to_numpy(np.int64)
+    j = features["j"].to_numpy(np.int64)
+    tf = evidence.tf
+    title = np.maximum(features["title"].to_numpy(), features["title_sort"].to_numpy()) >= 0.95
+    total += np.where(title, np.minimum(tf["title"][i], tf["title"][j]), 0.0)
+    first = features["first_author"].to_numpy() == EQUAL
+    same_year = features["year_diff"].to_numpy() == 0
+    author = np.where(same_year, np.minimum(tf["author_year"][i], tf["author_year"][j]),
+                      np.minimum(tf["author"][i], tf["author"][j]))
+    total += np.where(first, author, 0.0)
+    return total
+
+
 def _shrunk(hits: int, total: int, prior: float, strength: float = PRIOR_PAIRS) -> float:
+    if total + strength <= 0:
+        return prior
     value = (hits + prior * strength) / (total + strength)
     return float(min(max(value, 1e-4), 1 - 1e-4))
 
@@ -191,7 +269,8 @@ def distinct_share(values: np.ndarray) -> float:
     return float((counts == 1).sum() / len(present))
 
 
-def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE) -> Evidence:
+def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE, *,
+             prior_pairs: float = PRIOR_PAIRS, min_m: float = MIN_M) -> Evidence:
     """m- and u-probabilities of every field of :data:`FIELDS` in ``prep``.
 
     Parameters
@@ -201,6 +280,9 @@ def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE) -> Ev
         sample, and with it the result, does not depend on the input order).
     seed, sample : int
         Seed and size of the random-pair sample.
+    prior_pairs, min_m : float
+        Weight of the prior m-probability in anchor pairs (:data:`PRIOR_PAIRS`), and the
+        m-probability below which a field is set aside (:data:`MIN_M`).
     """
     n = len(prep)
     ai, aj = anchor_pairs(prep)
@@ -217,9 +299,10 @@ def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE) -> Ev
         m_hits, m_total = _agreement(values, ai, aj, name == "journal")
         u_hits, u_total = _agreement(values, ri, rj, name == "journal")
         counter = m_hits == 0 and m_total >= COUNTER_ANCHORS and distinct_share(values) >= COUNTER_DISTINCT
-        m = _shrunk(m_hits, m_total, PRIOR_M, 0 if counter else PRIOR_PAIRS)
-        out[name] = FieldEvidence(name, m, _shrunk(u_hits, u_total, PRIOR_U[name]), m_total, u_total, counter)
-    return Evidence(out, anchor_pairs=len(ai), sampled=len(ri))
+        m = _shrunk(m_hits, m_total, PRIOR_M, 0 if counter else prior_pairs)
+        out[name] = FieldEvidence(name, m, _shrunk(u_hits, u_total, PRIOR_U[name]), m_total, u_total, counter,
+                                  min_m)
+    return Evidence(out, anchor_pairs=len(ai), sampled=len(ri), tf=term_frequencies(prep))
 
 
 def apply(prep: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from reviewlib.dedup import deduplicate
+from reviewlib.dedup import DedupSettings, deduplicate
 
 from dedup_support import DATA, load_labelled, pair_scores
 
@@ -66,3 +66,35 @@ def test_real_fields_are_not_counters():
         records, _ = load_labelled(folder)
         ev = deduplicate(records, workers=1, progress=False).evidence
         assert not any(v.counter for v in ev.fields.values()), folder.name
+
+
+def test_min_m_setting_decides_what_is_set_aside():
+    """The evidence thresholds are settings. With min_m 0 an issue counter is no longer set
+    aside; its conflicts are then weighed, and measured as too common within a work to
+    separate records (the second line of defence), so recall holds."""
+    from reviewlib.dedup.decide import UNINFORMATIVE_CONFLICT
+
+    records, gold = load_labelled(DATA / "unseen" / "issue_counter")
+    default = deduplicate(records, workers=1, progress=False)
+    assert "number" in default.evidence.set_aside
+    kept = deduplicate(records, settings=DedupSettings(min_m=0.0), workers=1, progress=False)
+    assert kept.evidence.set_aside == []
+    assert kept.evidence.fields["number"].conflict_weight > UNINFORMATIVE_CONFLICT
+    assert pair_scores(kept, gold)["recall"] == pair_scores(default, gold)["recall"] == 1.0
+
+
+def test_leave_one_set_out_chooses_on_the_other_sets():
+    from dedup_bench import grid_points, leave_one_set_out
+
+    points = grid_points()
+    assert points[0] == {k: getattr(DedupSettings(), k) for k in points[0]}
+    assert len({tuple(sorted(p.items())) for p in points}) == len(points)
+    assert all(sum(p[k] != points[0][k] for k in p) == 1 for p in points[1:])
+    sets = {name: load_labelled(DATA / "unseen" / name) for name in ("volume_printing", "issue_counter")}
+    out = leave_one_set_out(sets)
+    assert [r["set"] for r in out] == list(sets)
+    for r in out:
+        records, gold = sets[r["set"]]
+        intact = pair_scores(deduplicate(records, workers=1, progress=False), gold)
+        assert r["in_sample"]["recall"] == pytest.approx(intact["recall"])
+        assert set(r["settings"]) <= set(points[0])
