@@ -246,7 +246,7 @@ def leave_one_set_out(sets: dict[str, tuple[pd.DataFrame, pd.Series]], workers: 
         best = max(range(len(grid)), key=lambda k: (_objective([results[(k, n)] for n in train]), -k))
         changed = {k: v for k, v in grid[best].items() if v != grid[0][k]}
         out.append({"set": held, "in_sample": results[(0, held)], "held_out": results[(best, held)],
-                    "settings": changed})
+                    "settings": changed, "grid": [(p, results[(k, held)]) for k, p in enumerate(grid)]})
     return out
 
 
@@ -396,6 +396,14 @@ def main(argv: list[str] | None = None) -> int:
             i, h = r["in_sample"], r["held_out"]
             chosen = ", ".join(f"{k} {v}" for k, v in r["settings"].items()) or "the defaults"
             print(f"| {r['set']} | {i['recall']:.4f} | {i['false_pairs']:,} | {h['recall']:.4f} | {h['false_pairs']:,} | {chosen} |")
+        print()
+        print("| grid point | " + " | ".join(f"{r['set']} recall | false pairs" for r in loso) + " |")
+        print("|---|" + "---|---|" * len(loso))
+        default = loso[0]["grid"][0][0]
+        for k, (point, _) in enumerate(loso[0]["grid"]):
+            moved = ", ".join(f"{n} {v}" for n, v in point.items() if v != default[n]) or "defaults"
+            cells = " | ".join(f"{r['grid'][k][1]['recall']:.4f} | {r['grid'][k][1]['false_pairs']:,}" for r in loso)
+            print(f"| {moved} | {cells} |")
     if robust:
         print()
         names = list(robust)

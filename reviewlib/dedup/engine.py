@@ -21,8 +21,7 @@ from reviewlib.dedup.compare import TITLE_PREFILTER, compare
 from reviewlib.dedup.decide import DUPLICATE, MAYBE, RELATED, TF_PENALTY, UNINFORMATIVE_CONFLICT, decide
 from reviewlib.dedup.evidence import MIN_M, PRIOR_PAIRS
 from reviewlib.dedup.evidence import Evidence
-from reviewlib.dedup.evidence import apply as apply_evidence
-from reviewlib.dedup.evidence import estimate as estimate_evidence
+from reviewlib.dedup.evidence import fit as fit_evidence
 from reviewlib.dedup.merge import merge
 from reviewlib.dedup.prepare import prepare
 from reviewlib.errors import InputError, Problem
@@ -366,8 +365,7 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
         log.info("dedup: %s done in %.2f s", name, seconds[name])
 
     prep = prepare(frame)
-    evidence = estimate_evidence(prep, prior_pairs=settings.prior_pairs, min_m=settings.min_m)
-    prep = apply_evidence(prep, evidence)
+    prep, evidence = fit_evidence(prep, prior_pairs=settings.prior_pairs, min_m=settings.min_m)
     if evidence.set_aside:
         log.info("dedup: %s set aside: the values rarely agree between records of one work in this input",
                  ", ".join(evidence.set_aside))
