@@ -200,8 +200,8 @@ def robustness(records: pd.DataFrame, gold: pd.Series, workers: int = 1,
 #: (reviewlib.dedup.decide). The field weights themselves are estimated from each input,
 #: without its labels.
 SETTING_GRID = {"title_prefilter": (0.70, 0.75), "min_title_similarity": (0.70, 0.80),
-                "prior_pairs": (5, 10, 20), "min_m": (0.4, 0.5, 0.6),
-                "uninformative_conflict": (-0.5, -1.0, -2.0), "tf_penalty": (3.0, 4.0, 6.0)}
+                "prior_pairs": (2, 10, 50), "min_m": (0.3, 0.5, 0.7),
+                "uninformative_conflict": (-0.25, -1.0, -3.0), "tf_penalty": (1.0, 2.0, 4.0, 6.0)}
 
 
 def grid_points(grid: dict = SETTING_GRID) -> list[dict]:
