@@ -221,7 +221,8 @@ def _objective(scores: list[dict]) -> float:
     return float(np.mean([s["recall"] - 10 * (1 - s["precision"]) for s in scores]))
 
 
-def leave_one_set_out(sets: dict[str, tuple[pd.DataFrame, pd.Series]], workers: int = 1) -> list[dict]:
+def leave_one_set_out(sets: dict[str, tuple[pd.DataFrame, pd.Series]], workers: int = 1,
+                      grid: dict = SETTING_GRID) -> list[dict]:
     """For each set: settings chosen on the other sets, then scored on the held-out set.
 
     Every grid point (:func:`grid_points`) is run once per set; the held-out score of a set
@@ -232,7 +233,7 @@ def leave_one_set_out(sets: dict[str, tuple[pd.DataFrame, pd.Series]], workers: 
     from reviewlib.dedup import DedupSettings
 
     names = list(sets)
-    grid = grid_points()
+    grid = grid_points(grid)
     results = {}
     for k, point in enumerate(grid):
         settings = DedupSettings(**point)
