@@ -99,20 +99,26 @@ def _journal_similarity(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarra
     return sim
 
 
-def _front_matter(pages: np.ndarray) -> np.ndarray:
-    """True where a first page is a Roman numeral (no digit: "iii", "xi")."""
-    return np.fromiter((bool(p) and not any(c.isdigit() for c in p) for p in pages), dtype=bool, count=len(pages))
+def _front_matter(pages: pd.Series) -> np.ndarray:
+    """Per record: the first page is a Roman numeral (no digit: "iii", "xi")."""
+    pages = pages.astype(str)
+    return ((pages != "") & ~pages.str.contains(r"\d", regex=True)).to_numpy()
 
 
 def _label_code(titles: pd.Series, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """CONFLICT where two titles differ only in a final one-letter label ("Case A" against
     "Case B", "Appendix A" against "Appendix B"); MISSING otherwise."""
-    split = titles.str.rsplit(" ", n=1)
-    last = split.str[-1].to_numpy().astype(str)
-    head = split.str[0].to_numpy().astype(str)
-    labelled = (titles.str.count(" ") >= 1).to_numpy() & (np.char.str_len(last) == 1) & np.char.isalpha(last)
-    hit = labelled[i] & labelled[j] & (head[i] == head[j]) & (last[i] != last[j])
-    return np.where(hit, CONFLICT, MISSING).astype(np.int8)
+    titles = titles.astype(str)
+    labelled = titles.str.fullmatch(r".+ [^\W\d_]").to_numpy(dtype=bool)
+    code = np.full(len(i), MISSING, dtype=np.int8)
+    t = np.flatnonzero(labelled[i] & labelled[j])
+    if len(t):
+        text = titles.to_numpy(dtype=object)
+        a, b = text[i[t]], text[j[t]]
+        for k, x, y in zip(t, a, b):
+            if x[:-1] == y[:-1] and x[-1] != y[-1]:
+                code[k] = CONFLICT
+    return code
 
 
 #: Pairs whose titles are less similar than this (Levenshtein and word-sorted ratio) are not
@@ -259,7 +265,8 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
     pa_, pb_ = col("n_page")
     out["page"] = _page_code(pa_, pb_, *col("n_page_last"))
     out["page_one"] = ((pa_ == "1") | (pb_ == "1")).astype(np.int8)
-    out["page_front"] = _front_matter(pa_) | _front_matter(pb_)
+    front = _front_matter(prep["n_page"])
+    out["page_front"] = front[i] | front[j]
     out["doi"] = _code(*col("n_doi_key"))
     out["numbers"] = _code(*col("n_title_numbers"))
     out["label"] = _label_code(prep["n_title"], i, j)

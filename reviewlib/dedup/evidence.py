@@ -160,19 +160,18 @@ def term_frequencies(prep: pd.DataFrame) -> dict[str, np.ndarray]:
     rare one. Records without the value get 0.
     """
     n = len(prep)
-    work = prep["n_title_key"].astype(str).to_numpy()
-    work = np.char.add(np.char.add(work.astype(str), "|"), prep["n_first_author"].astype(str).to_numpy().astype(str))
+    work = pd.factorize(prep["n_title_key"].astype(str) + "|" + prep["n_first_author"].astype(str))[0]
     out = {}
     for name, columns in TF_KEYS.items():
-        key = prep[columns[0]].astype(str).to_numpy().astype(str)
-        present = key != ""
+        key = prep[columns[0]].astype(str)
+        present = (key != "").to_numpy().copy()
         for c in columns[1:]:
-            other = prep[c].astype(str).to_numpy().astype(str)
-            present &= (other != "") & (other != "0")
-            key = np.char.add(np.char.add(key, "|"), other)
+            other = prep[c].astype(str)
+            present &= ((other != "") & (other != "0")).to_numpy()
+            key = key + "|" + other
         adj = np.zeros(n, dtype=np.float64)
         if present.sum() >= 2:
-            codes = pd.factorize(pd.Series(key[present]))[0]
+            codes = pd.factorize(key[present])[0]
             works = pd.DataFrame({"k": codes, "w": work[present]}).drop_duplicates()
             counts = np.bincount(works["k"].to_numpy(), minlength=codes.max() + 1)
             f = counts / counts.sum()
