@@ -18,7 +18,10 @@ in one of them separates a pair only when the field is informative in the input 
 :data:`UNINFORMATIVE_CONFLICT`) and title, authors and year do not agree with the container
 fields outweighing the conflict; a pair so held apart still goes to ``maybe``. Generic
 titles (column titles, titles recurring in one journal) need the same DOI, first page, or
-volume and issue to merge, else they go to ``maybe`` (rule ``generic_title``).
+volume and issue to merge, else they go to ``maybe`` (rule ``generic_title``); so do merges
+on title, authors and year whose values are common in the input (rule ``common_values``,
+:data:`TF_PENALTY`). A field the input lacks, or that is set aside, leaves a rule's place
+test to the fields that remain (:func:`_place_same`).
 
 Rule names follow the pattern used by CoLRev bib-dedupe's match conditions: the fields that
 must agree and the similarity floor in percent (``ti95_au90_yr`` = title >= 0.95, authors

@@ -25,7 +25,8 @@ distinct on (nearly) every record (:data:`COUNTER_DISTINCT`) and no anchor pair,
 :data:`COUNTER_ANCHORS`, agrees on it. Such a field :func:`apply` blanks it before blocking,
 so that no later stage reads a conflict in it. :func:`weights` gives the per-pair weight
 of the fields that remain; :mod:`reviewlib.dedup.decide` uses it where it used fixed
-vetoes on volume, issue and pages.
+vetoes on volume, issue and pages. :func:`term_frequencies` adds the frequency-based
+weights of exact agreements (a common title or family name says less than a rare one).
 """
 
 from __future__ import annotations
