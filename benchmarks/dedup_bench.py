@@ -194,9 +194,26 @@ def robustness(records: pd.DataFrame, gold: pd.Series, workers: int = 1,
 
 # --------------------------------------------------------------------------- leave one set out
 #: Candidate values of the tunable settings (reviewlib.dedup.DedupSettings) searched when a
-#: set is held out. The rules and the field evidence are not fitted to labels at all: the
-#: m- and u-probabilities are estimated from each input itself, without its labels.
-SETTING_GRID = {"title_prefilter": (0.70, 0.75), "min_title_similarity": (0.70, 0.80)}
+#: set is held out: the string-similarity floors, the strength of the prior m-probability
+#: and the m below which a field is set aside (reviewlib.dedup.evidence), the conflict
+#: weight that counts as uninformative and the term-frequency penalty
+#: (reviewlib.dedup.decide). The field weights themselves are estimated from each input,
+#: without its labels.
+SETTING_GRID = {"title_prefilter": (0.70, 0.75), "min_title_similarity": (0.70, 0.80),
+                "prior_pairs": (2, 10, 50), "min_m": (0.3, 0.5, 0.7),
+                "uninformative_conflict": (-0.25, -1.0, -3.0), "tf_penalty": (1.0, 2.0, 4.0, 6.0)}
+
+
+def grid_points(grid: dict = SETTING_GRID) -> list[dict]:
+    """The defaults, and every single setting moved to each of its other candidate values
+    (one at a time: a full product of six settings would be hundreds of runs per set)."""
+    from reviewlib.dedup import DedupSettings
+
+    default = {k: getattr(DedupSettings(), k) for k in grid}
+    points = [default]
+    for name, values in grid.items():
+        points += [{**default, name: v} for v in values if v != default[name]]
+    return points
 
 
 def _objective(scores: list[dict]) -> float:
@@ -204,19 +221,19 @@ def _objective(scores: list[dict]) -> float:
     return float(np.mean([s["recall"] - 10 * (1 - s["precision"]) for s in scores]))
 
 
-def leave_one_set_out(sets: dict[str, tuple[pd.DataFrame, pd.Series]], workers: int = 1) -> list[dict]:
+def leave_one_set_out(sets: dict[str, tuple[pd.DataFrame, pd.Series]], workers: int = 1,
+                      grid: dict = SETTING_GRID) -> list[dict]:
     """For each set: settings chosen on the other sets, then scored on the held-out set.
 
-    Every grid point is run once per set; the held-out score of a set uses the grid point
-    that did best (:func:`_objective`) on all the *other* sets, and is reported beside the
-    in-sample score of the default settings.
+    Every grid point (:func:`grid_points`) is run once per set; the held-out score of a set
+    uses the grid point that did best (:func:`_objective`) on all the *other* sets (ties go
+    to the earlier point, the defaults first), and is reported beside the in-sample score of
+    the default settings. ``settings`` lists the chosen values that differ from the defaults.
     """
-    import itertools
-
     from reviewlib.dedup import DedupSettings
 
     names = list(sets)
-    grid = [dict(zip(SETTING_GRID, v)) for v in itertools.product(*SETTING_GRID.values())]
+    grid = grid_points(grid)
     results = {}
     for k, point in enumerate(grid):
         settings = DedupSettings(**point)
@@ -228,10 +245,9 @@ def leave_one_set_out(sets: dict[str, tuple[pd.DataFrame, pd.Series]], workers: 
     for held in names:
         train = [n for n in names if n != held]
         best = max(range(len(grid)), key=lambda k: (_objective([results[(k, n)] for n in train]), -k))
-        records, gold = sets[held]
-        labels, _, related = run_reviewlib(records, workers, False)
-        out.append({"set": held, "in_sample": score(labels, gold, related), "held_out": results[(best, held)],
-                    "settings": grid[best]})
+        changed = {k: v for k, v in grid[best].items() if v != grid[0][k]}
+        out.append({"set": held, "in_sample": results[(0, held)], "held_out": results[(best, held)],
+                    "settings": changed, "grid": [(p, results[(k, held)]) for k, p in enumerate(grid)]})
     return out
 
 
@@ -411,8 +427,16 @@ def main(argv: list[str] | None = None) -> int:
         print("|---|---|---|---|---|---|")
         for r in loso:
             i, h = r["in_sample"], r["held_out"]
-            chosen = ", ".join(f"{k} {v}" for k, v in r["settings"].items())
+            chosen = ", ".join(f"{k} {v}" for k, v in r["settings"].items()) or "the defaults"
             print(f"| {r['set']} | {i['recall']:.4f} | {i['false_pairs']:,} | {h['recall']:.4f} | {h['false_pairs']:,} | {chosen} |")
+        print()
+        print("| grid point | " + " | ".join(f"{r['set']} recall | false pairs" for r in loso) + " |")
+        print("|---|" + "---|---|" * len(loso))
+        default = loso[0]["grid"][0][0]
+        for k, (point, _) in enumerate(loso[0]["grid"]):
+            moved = ", ".join(f"{n} {v}" for n, v in point.items() if v != default[n]) or "defaults"
+            cells = " | ".join(f"{r['grid'][k][1]['recall']:.4f} | {r['grid'][k][1]['false_pairs']:,}" for r in loso)
+            print(f"| {moved} | {cells} |")
     if robust:
         print()
         names = list(robust)

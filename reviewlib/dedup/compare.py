@@ -64,7 +64,8 @@ def pages_compatible(first_a: str, first_b: str, last_a: str, last_b: str) -> bo
     "c1804") where another database has print pages. Such pairs are treated as missing
     pages, not as a conflict: the last pages agree (one ends with the digits of the other),
     a lone page equals the other's first or last page, or exactly one side is an article
-    number with a letter prefix.
+    number with a letter prefix. A supplement page ("S500") is a page, not an article
+    number: against a print page it conflicts (a meeting abstract and the later article).
     """
     if last_a and last_b and (last_a.endswith(last_b) or last_b.endswith(last_a)):
         return True
@@ -72,8 +73,8 @@ def pages_compatible(first_a: str, first_b: str, last_a: str, last_b: str) -> bo
         return True
     if not last_b and first_b in (first_a, last_a):
         return True
-    letter_a = first_a[:1].isalpha() and first_a[1:].isdigit()
-    letter_b = first_b[:1].isalpha() and first_b[1:].isdigit()
+    letter_a = first_a[:1].isalpha() and first_a[1:].isdigit() and first_a[:1] != "s"
+    letter_b = first_b[:1].isalpha() and first_b[1:].isdigit() and first_b[:1] != "s"
     return letter_a != letter_b
 
 
@@ -96,6 +97,28 @@ def _journal_similarity(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarra
         if abbreviation_of(x, y):
             sim[t] = 0.95
     return sim
+
+
+def _front_matter(pages: pd.Series) -> np.ndarray:
+    """Per record: the first page is a Roman numeral (no digit: "iii", "xi")."""
+    pages = pages.astype(str)
+    return ((pages != "") & ~pages.str.contains(r"\d", regex=True)).to_numpy()
+
+
+def _label_code(titles: pd.Series, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """CONFLICT where two titles differ only in a final one-letter label ("Case A" against
+    "Case B", "Appendix A" against "Appendix B"); MISSING otherwise."""
+    titles = titles.astype(str)
+    labelled = titles.str.fullmatch(r".+ [^\W\d_]").to_numpy(dtype=bool)
+    code = np.full(len(i), MISSING, dtype=np.int8)
+    t = np.flatnonzero(labelled[i] & labelled[j])
+    if len(t):
+        text = titles.to_numpy(dtype=object)
+        a, b = text[i[t]], text[j[t]]
+        for k, x, y in zip(t, a, b):
+            if x[:-1] == y[:-1] and x[-1] != y[-1]:
+                code[k] = CONFLICT
+    return code
 
 
 #: Pairs whose titles are less similar than this (Levenshtein and word-sorted ratio) are not
@@ -152,15 +175,17 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
             codes (equal / conflict / missing);
         ``journal``
             similarity of the folded container names; an ISO-4 style abbreviation of the
-            other counts as 0.95;
+            other counts as 0.95; ``journal_missing`` how many sides lack it;
         ``year_diff``, ``year_missing``
             absolute difference (-1 when a year is missing) and how many sides miss it;
         ``volume``, ``number``, ``page``, ``doi``
             codes; different first pages that :func:`pages_compatible` explains count as
             missing; DOIs are compared on their letters and digits only; ``page_one``
-            flags a first page "1";
-        ``numbers``, ``part``
-            codes for the numbers in the titles and the "Part N" marker; ``part_one_side``
+            flags a first page "1"; ``page_front`` a first page in Roman numerals (front
+            matter, shared by the editorials of every issue);
+        ``numbers``, ``part``, ``label``
+            codes for the numbers in the titles, the "Part N" marker and a final one-letter
+            label ("Case A" / "Case B": only conflicts are coded); ``part_one_side``
             flags a marker on one title only;
         ``notice``, ``preprint``
             True when the two records differ in notice kind (erratum, retraction, reply,
@@ -229,7 +254,9 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
             first[t] = EQUAL
     out["first_author"] = first
     out["author_count"] = _code(*col("n_author_count"), missing=0)
-    out["journal"] = _journal_similarity(*col("n_journal"), workers)
+    ja, jb = col("n_journal")
+    out["journal"] = _journal_similarity(ja, jb, workers)
+    out["journal_missing"] = ((ja == "").astype(np.int8) + (jb == "").astype(np.int8))
     ya, yb = col("n_year")
     out["year_diff"] = np.where((ya > 0) & (yb > 0), np.abs(ya.astype(np.int32) - yb.astype(np.int32)), -1).astype(np.int16)
     out["year_missing"] = ((ya == 0).astype(np.int8) + (yb == 0).astype(np.int8))
@@ -238,8 +265,11 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
     pa_, pb_ = col("n_page")
     out["page"] = _page_code(pa_, pb_, *col("n_page_last"))
     out["page_one"] = ((pa_ == "1") | (pb_ == "1")).astype(np.int8)
+    front = _front_matter(prep["n_page"])
+    out["page_front"] = front[i] | front[j]
     out["doi"] = _code(*col("n_doi_key"))
     out["numbers"] = _code(*col("n_title_numbers"))
+    out["label"] = _label_code(prep["n_title"], i, j)
     ra, rb = col("n_part")
     out["part"] = _code(ra, rb)
     out["part_one_side"] = (ra == "") != (rb == "")

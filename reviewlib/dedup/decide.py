@@ -18,7 +18,10 @@ in one of them separates a pair only when the field is informative in the input 
 :data:`UNINFORMATIVE_CONFLICT`) and title, authors and year do not agree with the container
 fields outweighing the conflict; a pair so held apart still goes to ``maybe``. Generic
 titles (column titles, titles recurring in one journal) need the same DOI, first page, or
-volume and issue to merge, else they go to ``maybe`` (rule ``generic_title``).
+volume and issue to merge, else they go to ``maybe`` (rule ``generic_title``); so do merges
+on title, authors and year whose values are common in the input (rule ``common_values``,
+:data:`TF_PENALTY`). A field the input lacks, or that is set aside, leaves a rule's place
+test to the fields that remain (:func:`_place_same`).
 
 Rule names follow the pattern used by CoLRev bib-dedupe's match conditions: the fields that
 must agree and the similarity floor in percent (``ti95_au90_yr`` = title >= 0.95, authors
@@ -35,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from reviewlib.dedup import evidence as _ev
-from reviewlib.dedup.compare import CONFLICT, EQUAL
+from reviewlib.dedup.compare import CONFLICT, EQUAL, MISSING
 
 Mask = Callable[[pd.DataFrame], np.ndarray]
 
@@ -80,17 +83,34 @@ def _authors_ok(f):
 
 
 def _year_same(f):
-    """Same year; or, in an input that has (nearly) no years at all, no year on either side
-    and a title that is not generic (the absence of a field the whole input lacks must not
+    """Same year; or, in an input that has (nearly) no years at all, no year on either side,
+    a title that is not generic and author lists of the same length (a conference paper and
+    its longer journal version; the absence of a field the whole input lacks must not
     hold a pair back; the other conditions of each rule still apply)."""
     same = _v(f, "year_diff") == 0
     if _evidence(f).absent("year"):
-        same = same | ((_v(f, "year_missing") == 2) & ~_v(f, "generic"))
+        same = same | ((_v(f, "year_missing") == 2) & ~_v(f, "generic") & (_v(f, "author_count") != CONFLICT))
     return same
 
 
 def _year_ok(f):
     return _v(f, "year_diff") <= 0          # same, or missing on one side (-1)
+
+
+def _place_same(f, *names):
+    """The fields ``names`` (volume, number, page) agree. A field the input (nearly) lacks, or
+    that is not evidence in it (a per-record counter, see :mod:`reviewlib.dedup.evidence`),
+    cannot agree; it is left out of the test, which then needs agreement on every other of
+    ``names`` and on at least one of them (never on none). A field that conflicts always fails."""
+    ev = _evidence(f)
+    ok = np.ones(len(f), dtype=bool)
+    some = np.zeros(len(f), dtype=bool)
+    for name in names:
+        code = _v(f, name)
+        equal = code == EQUAL
+        ok &= equal | ((code == MISSING) & ev.absent(name))
+        some |= equal
+    return ok & some
 
 
 def _container_ok(f):
@@ -108,8 +128,12 @@ LONG_TITLE_CHARS = 40
 
 
 def _same_author_list_long_title(f):
+    """Long close titles, the same author list, and a compatible container named on at least
+    one side (an online-first year belongs to a journal article; with no container on either
+    side a one-year difference is as likely an annual item, such as a conference track's
+    introduction)."""
     return ((_v(f, "title") >= 0.95) & (_v(f, "author") >= 0.9) & (_v(f, "author_count") == EQUAL)
-            & (_v(f, "title_chars") >= LONG_TITLE_CHARS) & _container_ok(f))
+            & (_v(f, "title_chars") >= LONG_TITLE_CHARS) & _container_ok(f) & (_v(f, "journal_missing") < 2))
 
 
 def _same_volume(f):
@@ -119,7 +143,8 @@ def _same_volume(f):
 
 
 def _bibliographic(f):
-    """Same container, year, volume, issue and first page, and the same authors."""
+    """Same container, year, volume, issue and first page, and the same authors (all present:
+    with titles allowed to differ, no missing field may stand in)."""
     return ((_v(f, "first_author") == EQUAL) & (_v(f, "author") >= 0.9) & _year_same(f) & _container_same(f)
             & (_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL) & (_v(f, "page") == EQUAL))
 
@@ -159,7 +184,7 @@ def _weak_veto(f, name):
     the container fields agree more than they conflict (their summed weight is not negative)."""
     ev = _evidence(f).fields[name]
     conflict = (_v(f, name) == CONFLICT) & (_v(f, "doi") != EQUAL)
-    if ev.conflict_weight > UNINFORMATIVE_CONFLICT:
+    if ev.conflict_weight > f.attrs.get("uninformative_conflict", UNINFORMATIVE_CONFLICT):
         return np.zeros(len(f), dtype=bool)
     if not conflict.any():
         return conflict
@@ -167,8 +192,10 @@ def _weak_veto(f, name):
 
 
 def place_agrees(f: pd.DataFrame) -> np.ndarray:
-    """Same DOI, same first page, or same volume and issue: where in the literature a record is."""
-    return (_v(f, "doi") == EQUAL) | (_v(f, "page") == EQUAL) | ((_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL))
+    """Same DOI, same first page (not front matter in Roman numerals, where every issue's
+    editorial starts), or same volume and issue: where in the literature a record is."""
+    page = (_v(f, "page") == EQUAL) & ~_v(f, "page_front")
+    return (_v(f, "doi") == EQUAL) | page | ((_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL))
 
 
 # -- vetoes ------------------------------------------------------------------------------
@@ -187,13 +214,15 @@ VETOES: tuple[tuple[Rule, bool], ...] = (
           lambda f: _v(f, "part_one_side") & (_v(f, "doi") != EQUAL) & (_v(f, "page") != EQUAL)), False),
     (Rule("title_numbers_differ", "the titles contain different numbers (years, study numbers, volumes), "
           "unless year, volume and first page all agree (then a typo is the likelier explanation)",
-          lambda f: (_v(f, "numbers") == CONFLICT) & ~(_year_same(f) & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL))), False),
+          lambda f: (_v(f, "numbers") == CONFLICT) & ~(_year_same(f) & _place_same(f, "volume", "page"))), False),
+    (Rule("title_labels_differ", "the titles differ only in a final one-letter label (Case A / Case B)",
+          lambda f: _v(f, "label") == CONFLICT), False),
     (Rule("years_apart", "years differ by more than one",
           lambda f: _v(f, "year_diff") > 1), True),
     (Rule("year_off_by_one", "years differ by one without the same DOI, the same volume and first page, "
           "or a long identical title with the same author list",
           lambda f: (_v(f, "year_diff") == 1) & (_v(f, "doi") != EQUAL)
-          & ~((_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)) & ~_same_author_list_long_title(f)
+          & ~(_place_same(f, "volume", "page")) & ~_same_author_list_long_title(f)
           & ~_same_volume(f)), True),
     (Rule("pages_differ", "first pages differ, the DOI does not confirm the match, and the other "
           "evidence does not outweigh the conflict (see WEAK_FIELDS)",
@@ -222,19 +251,18 @@ DUPLICATE_RULES: tuple[Rule, ...] = (
          lambda f: _title(f, 0.95) & _authors_strong(f) & _year_same(f) & (_v(f, "journal") == 0)),
     Rule("ti90_au90_yr_ct_vl_pg", "titles >= 0.90, authors agree, same year, container, volume and first page",
          lambda f: _title(f, 0.90) & _authors_strong(f) & _year_same(f) & _container_same(f)
-         & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
+         & _place_same(f, "volume", "page")),
     Rule("ti100_au90_yr_vl_nr", "identical titles, authors agree, same year, volume and issue (container names may be translated)",
          lambda f: (_v(f, "title") >= 0.999) & _authors_strong(f) & _year_same(f)
-         & (_v(f, "volume") == EQUAL) & (_v(f, "number") == EQUAL)),
+         & _place_same(f, "volume", "number")),
     Rule("ti95_au90_vl_pg", "titles >= 0.95, authors agree, same volume and first page (year may be off by one)",
-         lambda f: _title(f, 0.95) & _authors_strong(f) & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
+         lambda f: _title(f, 0.95) & _authors_strong(f) & _place_same(f, "volume", "page")),
     Rule("ti95_yr_ct_vl_pg", "titles >= 0.95 and the same year, container, volume and first page: the same "
          "article even when the author lists disagree (group authors, swapped given and family names)",
-         lambda f: _title(f, 0.95) & _year_same(f) & _container_same(f) & (_v(f, "volume") == EQUAL)
-         & (_v(f, "page") == EQUAL)),
+         lambda f: _title(f, 0.95) & _year_same(f) & _container_same(f) & _place_same(f, "volume", "page")),
     Rule("ti95_fa_yr_ct_vl_pg", "titles >= 0.95, same first author, year, container, volume and first page",
          lambda f: _title(f, 0.95) & (_v(f, "first_author") == EQUAL) & _year_same(f) & _container_same(f)
-         & (_v(f, "volume") == EQUAL) & (_v(f, "page") == EQUAL)),
+         & _place_same(f, "volume", "page")),
     Rule("tiprefix_au90_yr_ct_pg", "one title is the other without its subtitle; authors, year, container and first page agree",
          lambda f: _v(f, "title_prefix") & _authors_strong(f) & _year_same(f) & _container_ok(f)
          & (_v(f, "page") == EQUAL)),
@@ -338,9 +366,17 @@ def explain(f: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 WEAK_VETOES = ("pages_differ", "issues_differ", "volumes_differ")
 #: Name of the decision that sends a duplicate with a generic title to maybe.csv.
 GENERIC_RULE = "generic_title"
+#: A duplicate whose title and first author (with year) are together this many bits more
+#: common than average in the input (term-frequency adjustment,
+#: :func:`reviewlib.dedup.evidence.tf_bits`), and whose place in the literature does not
+#: agree (:func:`place_agrees`), goes to maybe.csv (rule :data:`COMMON_RULE`): a short title
+#: that many authors use and a frequent family name need more corroboration.
+TF_PENALTY = 4.0
+COMMON_RULE = "common_values"
 
 
-def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None) -> pd.DataFrame:
+def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None, *,
+           tf_penalty: float = TF_PENALTY, uninformative_conflict: float = UNINFORMATIVE_CONFLICT) -> pd.DataFrame:
     """Apply vetoes and rules to every compared pair.
 
     Parameters
@@ -350,6 +386,10 @@ def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None) -> pd.D
     evidence : reviewlib.dedup.evidence.Evidence, optional
         Field weights measured on the input (:func:`reviewlib.dedup.evidence.estimate`);
         default: the priors.
+    tf_penalty : float
+        See :data:`TF_PENALTY` (bits; ``inf`` turns the term-frequency test off).
+    uninformative_conflict : float
+        See :data:`UNINFORMATIVE_CONFLICT` (bits).
 
     Returns
     -------
@@ -363,10 +403,12 @@ def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None) -> pd.D
     -----
     A generic title (a column title or one recurring in the input) never merges on title,
     authors and year alone: without the same DOI, first page, or volume and issue the pair
-    goes to maybe.csv (rule ``generic_title``).
+    goes to maybe.csv (rule ``generic_title``); nor do common values without such agreement
+    (rule ``common_values``, :data:`TF_PENALTY`).
     """
     features = features.copy(deep=False)
     features.attrs["evidence"] = evidence or _ev.prior()
+    features.attrs["uninformative_conflict"] = uninformative_conflict
     n = len(features)
     decision = np.full(n, DIFFERENT, dtype=object)
     rule = np.full(n, "", dtype=object)
@@ -390,9 +432,13 @@ def decide(features: pd.DataFrame, evidence: _ev.Evidence | None = None) -> pd.D
         decision[hit] = DUPLICATE
         rule[hit] = r.name
         done |= hit
-    generic = (decision == DUPLICATE) & _v(features, "generic") & ~place_agrees(features)
+    unplaced = (decision == DUPLICATE) & ~place_agrees(features)
+    generic = unplaced & _v(features, "generic")
     decision[generic] = MAYBE
     rule[generic] = GENERIC_RULE
+    common = unplaced & ~generic & (_ev.tf_bits(features, features.attrs["evidence"]) < -tf_penalty)
+    decision[common] = MAYBE
+    rule[common] = COMMON_RULE
 
     related = veto_soft & RELATED_TEST(features)
     decision[related] = RELATED

@@ -18,10 +18,10 @@ from reviewlib import __version__
 from reviewlib.dedup.block import block
 from reviewlib.dedup.cluster import MIN_TITLE_SIMILARITY, cluster
 from reviewlib.dedup.compare import TITLE_PREFILTER, compare
-from reviewlib.dedup.decide import DUPLICATE, MAYBE, RELATED, decide
+from reviewlib.dedup.decide import DUPLICATE, MAYBE, RELATED, TF_PENALTY, UNINFORMATIVE_CONFLICT, decide
+from reviewlib.dedup.evidence import MIN_M, PRIOR_PAIRS
 from reviewlib.dedup.evidence import Evidence
-from reviewlib.dedup.evidence import apply as apply_evidence
-from reviewlib.dedup.evidence import estimate as estimate_evidence
+from reviewlib.dedup.evidence import fit as fit_evidence
 from reviewlib.dedup.merge import merge
 from reviewlib.dedup.prepare import prepare
 from reviewlib.errors import InputError, Problem
@@ -58,20 +58,39 @@ class DedupSettings:
     min_title_similarity : float
         Two records whose titles are less similar never share a work, whatever links them
         (:data:`reviewlib.dedup.cluster.MIN_TITLE_SIMILARITY`).
+    prior_pairs : float
+        How many anchor pairs the prior m-probability of a field is worth
+        (:data:`reviewlib.dedup.evidence.PRIOR_PAIRS`).
+    min_m : float
+        A field agreeing on fewer of the anchor pairs is set aside for the run
+        (:data:`reviewlib.dedup.evidence.MIN_M`).
+    uninformative_conflict : float
+        A weak-field conflict weighing more than this many bits (nearer zero) cannot separate
+        two records by itself (:data:`reviewlib.dedup.decide.UNINFORMATIVE_CONFLICT`).
+    tf_penalty : float
+        Bits by which common title and author values must fall below average to send an
+        unplaced duplicate to maybe.csv (:data:`reviewlib.dedup.decide.TF_PENALTY`).
     """
 
     workers: int = 1
     title_prefilter: float = TITLE_PREFILTER
     min_title_similarity: float = MIN_TITLE_SIMILARITY
+    prior_pairs: float = PRIOR_PAIRS
+    min_m: float = MIN_M
+    uninformative_conflict: float = UNINFORMATIVE_CONFLICT
+    tf_penalty: float = TF_PENALTY
 
     def __post_init__(self):
         if not isinstance(self.workers, int) or isinstance(self.workers, bool) or self.workers == 0 \
                 or self.workers < -1:
             raise ValueError(f"workers must be a positive integer or -1, not {self.workers!r}")
-        for name in ("title_prefilter", "min_title_similarity"):
+        ranges = {"title_prefilter": (0, 1), "min_title_similarity": (0, 1), "min_m": (0, 1),
+                  "prior_pairs": (0, float("inf")), "uninformative_conflict": (float("-inf"), 0),
+                  "tf_penalty": (0, float("inf"))}
+        for name, (low, high) in ranges.items():
             value = getattr(self, name)
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
-                raise ValueError(f"{name} must be a number between 0 and 1, not {value!r}")
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not low <= value <= high:
+                raise ValueError(f"{name} must be a number between {low:g} and {high:g}, not {value!r}")
 
     def to_dict(self) -> dict:
         """The settings as a plain dict (JSON-serialisable)."""
@@ -346,8 +365,7 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
         log.info("dedup: %s done in %.2f s", name, seconds[name])
 
     prep = prepare(frame)
-    evidence = estimate_evidence(prep)
-    prep = apply_evidence(prep, evidence)
+    prep, evidence = fit_evidence(prep, prior_pairs=settings.prior_pairs, min_m=settings.min_m)
     if evidence.set_aside:
         log.info("dedup: %s set aside: the values rarely agree between records of one work in this input",
                  ", ".join(evidence.set_aside))
@@ -359,7 +377,8 @@ def deduplicate(frame: pd.DataFrame, overrides: pd.DataFrame | None = None, *,
     tick("block")
     features = compare(prep, pairs, workers=settings.workers, title_prefilter=settings.title_prefilter)
     tick("compare")
-    decisions = decide(features, evidence)
+    decisions = decide(features, evidence, tf_penalty=settings.tf_penalty,
+                       uninformative_conflict=settings.uninformative_conflict)
     tick("decide")
     try:
         labels = cluster(prep, decisions, same=same, different=different,

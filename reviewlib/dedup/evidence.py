@@ -19,10 +19,14 @@ large one speaks for itself.
 
 A field whose values agree on fewer than :data:`MIN_M` of the anchor pairs (a per-record
 counter, a volume in the issue field of one source only, a DOI column holding something
-else) is not evidence of anything in that input: :func:`apply` blanks it before blocking,
+else) is not evidence of anything in that input. A small input has too few anchor pairs to
+outweigh the prior, so a per-record counter is also recognised directly: its values are
+distinct on (nearly) every record (:data:`COUNTER_DISTINCT`) and no anchor pair, of at least
+:data:`COUNTER_ANCHORS`, agrees on it. Such a field :func:`apply` blanks it before blocking,
 so that no later stage reads a conflict in it. :func:`weights` gives the per-pair weight
 of the fields that remain; :mod:`reviewlib.dedup.decide` uses it where it used fixed
-vetoes on volume, issue and pages.
+vetoes on volume, issue and pages. :func:`term_frequencies` adds the frequency-based
+weights of exact agreements (a common title or family name says less than a rare one).
 """
 
 from __future__ import annotations
@@ -55,6 +59,11 @@ PRIOR_U = {"doi": 0.001, "year": 0.1, "journal": 0.05, "volume": 0.05, "number":
 MIN_PRESENT = 0.05
 #: Below this m-probability a field is set aside for the run.
 MIN_M = 0.5
+#: A field is a per-record counter when at least this share of the records that have it
+#: hold a value no other record has, and none of at least :data:`COUNTER_ANCHORS` anchor
+#: pairs agrees on it (its m-probability is then the measured 0, not shrunk to the prior).
+COUNTER_DISTINCT = 0.95
+COUNTER_ANCHORS = 3
 #: Random pairs sampled for the u-probabilities, and the seed (results must not vary
 #: between runs).
 U_SAMPLE = 20000
@@ -75,11 +84,14 @@ class FieldEvidence:
     u: float
     anchor_pairs: int          # anchor pairs with the field present on both sides
     random_pairs: int          # sampled random pairs with the field present on both sides
+    counter: bool = False      # values distinct per record and never shared by anchor pairs
+    min_m: float = MIN_M       # the threshold of :attr:`used` in this run
 
     @property
     def used(self) -> bool:
-        """Whether the field counts as evidence in this input (m >= :data:`MIN_M`)."""
-        return self.m >= MIN_M
+        """Whether the field counts as evidence in this input (m >= :data:`MIN_M`, or the
+        run's ``min_m``)."""
+        return self.m >= self.min_m
 
     @property
     def agree_weight(self) -> float:
@@ -99,13 +111,16 @@ class Evidence:
     fields: dict[str, FieldEvidence] = field(default_factory=dict)
     anchor_pairs: int = 0
     sampled: int = 0             # random pairs sampled for the u-probabilities
+    #: Per record (prepared row order), the term-frequency adjustment in bits of each key of
+    #: :data:`TF_KEYS` (:func:`term_frequencies`); empty for the priors.
+    tf: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def absent(self, name: str) -> bool:
         """Whether field ``name`` is (nearly) absent from the input: present on both sides of
-        fewer than :data:`MIN_PRESENT` of the sampled random pairs. The priors (no data
-        measured) count as present."""
+        fewer than :data:`MIN_PRESENT` of the sampled random pairs, or set aside (not
+        evidence, blanked by :func:`apply`). The priors (no data measured) count as present."""
         ev = self.fields.get(name)
-        return ev is not None and self.sampled > 0 and ev.random_pairs < MIN_PRESENT * self.sampled
+        return ev is not None and self.sampled > 0 and (ev.random_pairs < MIN_PRESENT * self.sampled or not ev.used)
 
     @property
     def set_aside(self) -> list[str]:
@@ -118,11 +133,83 @@ class Evidence:
                               "agree_weight": round(v.agree_weight, 3),
                               "conflict_weight": round(v.conflict_weight, 3),
                               "anchor_pairs": v.anchor_pairs, "random_pairs": v.random_pairs,
-                              "used": v.used} for v in self.fields.values()])
+                              "counter": v.counter, "used": v.used} for v in self.fields.values()])
 
 
-def _shrunk(hits: int, total: int, prior: float) -> float:
-    value = (hits + prior * PRIOR_PAIRS) / (total + PRIOR_PAIRS)
+#: Term-frequency keys (Splink's term-frequency adjustment): an exact agreement on a value is
+#: worth more when the value is rare in the input, less when it is common. Title (folded,
+#: without spaces), first author's family name, and first author with year.
+TF_KEYS: dict[str, tuple[str, ...]] = {
+    "title": ("n_title_key",),
+    "author": ("n_first_author",),
+    "author_year": ("n_first_author", "n_year"),
+}
+
+
+def term_frequencies(prep: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Term-frequency adjustment of every record for every key of :data:`TF_KEYS`, in bits.
+
+    Frequencies count *works*, not records: the copies of one record in several exports
+    would otherwise make every duplicated title look common. A work is approximated by its
+    (title, first author) pair, counted once however often it occurs. For a key, let
+    ``f(v)`` be the share of these works with value ``v`` (among those that have the key),
+    and ``u = sum f(v)**2`` the chance that two random works agree on it (the key's average
+    u-probability). Two records agreeing on ``v`` agree by chance with probability ``f(v)``
+    instead (Fellegi & Sunter's frequency-based weights; Splink's term-frequency
+    adjustment), so the agreement weight changes by ``log2(u / f(v))``: negative for a
+    common value (a title printed by many authors, a frequent family name), positive for a
+    rare one. Records without the value get 0.
+    """
+    n = len(prep)
+    work = pd.factorize(prep["n_title_key"].astype(str) + "|" + prep["n_first_author"].astype(str))[0]
+    out = {}
+    for name, columns in TF_KEYS.items():
+        key = prep[columns[0]].astype(str)
+        present = (key != "").to_numpy().copy()
+        for c in columns[1:]:
+            other = prep[c].astype(str)
+            present &= ((other != "") & (other != "0")).to_numpy()
+            key = key + "|" + other
+        adj = np.zeros(n, dtype=np.float64)
+        if present.sum() >= 2:
+            codes = pd.factorize(key[present])[0]
+            works = pd.DataFrame({"k": codes, "w": work[present]}).drop_duplicates()
+            counts = np.bincount(works["k"].to_numpy(), minlength=codes.max() + 1)
+            f = counts / counts.sum()
+            adj[present] = np.log2((f ** 2).sum() / f[codes])
+        out[name] = adj
+    return out
+
+
+def tf_bits(features: pd.DataFrame, evidence: "Evidence") -> np.ndarray:
+    """Term-frequency adjustment of every compared pair, in bits (0 without frequencies).
+
+    The title counts where the titles agree (similarity >= 0.95), with the more common of
+    the two records' titles; the first author where both name the same one, with the year
+    when the years agree too (first author and year), else the name alone.
+    """
+    total = np.zeros(len(features), dtype=np.float64)
+    if not evidence.tf:
+        return total
+    from reviewlib.dedup.compare import EQUAL
+
+    i = features["i"].to_numpy(np.int64)
+    j = features["j"].to_numpy(np.int64)
+    tf = evidence.tf
+    title = np.maximum(features["title"].to_numpy(), features["title_sort"].to_numpy()) >= 0.95
+    total += np.where(title, np.minimum(tf["title"][i], tf["title"][j]), 0.0)
+    first = features["first_author"].to_numpy() == EQUAL
+    same_year = features["year_diff"].to_numpy() == 0
+    author = np.where(same_year, np.minimum(tf["author_year"][i], tf["author_year"][j]),
+                      np.minimum(tf["author"][i], tf["author"][j]))
+    total += np.where(first, author, 0.0)
+    return total
+
+
+def _shrunk(hits: int, total: int, prior: float, strength: float = PRIOR_PAIRS) -> float:
+    if total + strength <= 0:
+        return prior
+    value = (hits + prior * strength) / (total + strength)
     return float(min(max(value, 1e-4), 1 - 1e-4))
 
 
@@ -173,7 +260,17 @@ def _agreement(values: np.ndarray, i: np.ndarray, j: np.ndarray, journal: bool =
     return int((present & same).sum()), int(present.sum())
 
 
-def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE) -> Evidence:
+def distinct_share(values: np.ndarray) -> float:
+    """Share of the records holding a value (not "" or "0") whose value no other record holds."""
+    present = values[(values != "") & (values != "0")]
+    if len(present) == 0:
+        return 0.0
+    _, counts = np.unique(present, return_counts=True)
+    return float((counts == 1).sum() / len(present))
+
+
+def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE, *,
+             prior_pairs: float = PRIOR_PAIRS, min_m: float = MIN_M) -> Evidence:
     """m- and u-probabilities of every field of :data:`FIELDS` in ``prep``.
 
     Parameters
@@ -183,6 +280,9 @@ def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE) -> Ev
         sample, and with it the result, does not depend on the input order).
     seed, sample : int
         Seed and size of the random-pair sample.
+    prior_pairs, min_m : float
+        Weight of the prior m-probability in anchor pairs (:data:`PRIOR_PAIRS`), and the
+        m-probability below which a field is set aside (:data:`MIN_M`).
     """
     n = len(prep)
     ai, aj = anchor_pairs(prep)
@@ -198,9 +298,11 @@ def estimate(prep: pd.DataFrame, seed: int = SEED, sample: int = U_SAMPLE) -> Ev
         values = prep[columns[0]].astype(str).to_numpy()
         m_hits, m_total = _agreement(values, ai, aj, name == "journal")
         u_hits, u_total = _agreement(values, ri, rj, name == "journal")
-        out[name] = FieldEvidence(name, _shrunk(m_hits, m_total, PRIOR_M),
-                                  _shrunk(u_hits, u_total, PRIOR_U[name]), m_total, u_total)
-    return Evidence(out, anchor_pairs=len(ai), sampled=len(ri))
+        counter = m_hits == 0 and m_total >= COUNTER_ANCHORS and distinct_share(values) >= COUNTER_DISTINCT
+        m = _shrunk(m_hits, m_total, PRIOR_M, 0 if counter else prior_pairs)
+        out[name] = FieldEvidence(name, m, _shrunk(u_hits, u_total, PRIOR_U[name]), m_total, u_total, counter,
+                                  min_m)
+    return Evidence(out, anchor_pairs=len(ai), sampled=len(ri), tf=term_frequencies(prep))
 
 
 def apply(prep: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
@@ -216,6 +318,27 @@ def apply(prep: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
             prep[c] = 0 if c == "n_year" else ""
     prep["n_generic"] = generic_titles(prep)     # a counter in the issue field is no recurrence
     return prep
+
+
+def fit(prep: pd.DataFrame, **options) -> tuple[pd.DataFrame, Evidence]:
+    """Estimate the evidence, blank the fields set aside (:func:`apply`), and measure the
+    remaining fields again on the result.
+
+    A field set aside can mislead the first estimate of the others: a per-record counter in
+    the issue field makes every title with three copies in one journal look like a title
+    printed in three issues (generic), which removes those records from the anchor pairs.
+    The second estimate sees the input as the later stages see it; the fields set aside keep
+    their first measurement (which is why they were set aside). ``options`` go to
+    :func:`estimate`.
+    """
+    evidence = estimate(prep, **options)
+    prep = apply(prep, evidence)
+    aside = evidence.set_aside
+    if not aside:
+        return prep, evidence
+    again = estimate(prep, **options)
+    fields = {k: (evidence.fields[k] if k in aside else v) for k, v in again.fields.items()}
+    return prep, Evidence(fields, anchor_pairs=again.anchor_pairs, sampled=again.sampled, tf=again.tf)
 
 
 def weights(features: pd.DataFrame, evidence: Evidence, names: tuple[str, ...]) -> np.ndarray:

@@ -190,6 +190,11 @@ def test_settings_round_trip_and_validation(tmp_path):
     assert DedupSettings.from_file(path) == s
     with pytest.raises(ValueError, match="title_prefilter"):
         DedupSettings(title_prefilter=1.5)
+    for bad in ({"min_m": -0.1}, {"prior_pairs": -1}, {"uninformative_conflict": 0.5}, {"tf_penalty": -2}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            DedupSettings(**bad)
+    tuned = DedupSettings(prior_pairs=5, min_m=0.6, uninformative_conflict=-2.0, tf_penalty=6.0)
+    assert DedupSettings.from_file(tuned.to_file(tmp_path / "tuned.json")) == tuned
     (tmp_path / "typo.json").write_text('{"worker": 2}', encoding="utf-8")
     with pytest.raises(InputError, match="unknown setting"):
         DedupSettings.from_file(tmp_path / "typo.json")
