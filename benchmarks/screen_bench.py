@@ -128,6 +128,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     args.cache.mkdir(parents=True, exist_ok=True)
     table, calib = [], []
+    cached_runs = fresh_runs = 0
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load_before = os.getloadavg()
     for name in args.sets:
         path = args.data / name / "records.csv"
         frame = pd.read_csv(path, dtype={"id": str}, keep_default_na=False)
@@ -148,7 +151,9 @@ def main(argv=None) -> int:
                     if key.exists() and not args.fresh:
                         cached = json.loads(key.read_text())
                         order, wall, cpu = cached["order"], cached["wall"], cached["cpu"]
+                        cached_runs += 1
                     else:
+                        fresh_runs += 1
                         order, wall, cpu = run_asreview(args.asreview, path, frame, prior,
                                                         Path(t))
                         key.write_text(json.dumps({"order": order, "wall": wall,
@@ -164,19 +169,27 @@ def main(argv=None) -> int:
         for tool, runs in res.items():
             if runs:
                 med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+                med["n"] = len(runs)
                 table.append((name, tool, med))
         stops = [s for s, _ in ranked if s]
         recs = [r for _, r in ranked if r is not None]
         table.append((name, "ranked stop", {
             "n": len(frame), "stop": statistics.median(stops) if stops else None,
             "recall": min(recs) if recs else None, "stopped": len(stops)}))
-    print("| set | tool | WSS@95 | recall@10% | loss | seconds per run (wall) | CPU seconds |")
-    print("|---|---|---|---|---|---|---|")
+    print(f"Started {started} on {os.cpu_count()} CPUs; load average (1, 5, 15 min) "
+          f"{' '.join(f'{x:.1f}' for x in load_before)} at the start, "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} at the end.")
+    if not args.no_asreview:
+        print(f"ASReview runs: {fresh_runs} run now, {cached_runs} read from the cache "
+              f"{args.cache} (made by an earlier run of this script).")
+    print()
+    print("| set | tool | WSS@95 | recall@10% | loss | seconds per run (wall) | CPU seconds | n |")
+    print("|---|---|---|---|---|---|---|---|")
     for name, tool, m in table:
         if tool == "ranked stop":
             continue
         print(f"| {name} | {tool} | {m['wss95']:.3f} | {m['recall10']:.3f} | "
-              f"{m['loss']:.3f} | {m['wall']:.1f} | {m['cpu']:.1f} |")
+              f"{m['loss']:.3f} | {m['wall']:.1f} | {m['cpu']:.1f} | {m['n']} |")
     print()
     print("| set | records | ranked stopping aid: runs stopped | median records screened at "
           "stop | lowest recall at stop |")

@@ -96,9 +96,9 @@ def rank(folder: ScreeningFolder, *, reviewer: str | None = None) -> pd.DataFram
     Returns
     -------
     pandas.DataFrame
-        ``rank`` (1 = screen first), ``record_id``, ``score`` (the model's probability of
-        relevance: logistic regression with balanced class weights, for ordering; it
-        over-states the chance of inclusion when includes are rare) and ``title``.
+        ``rank`` (1 = screen first), ``record_id``, ``score`` (the model's relevance score
+        in (0, 1), see :meth:`reviewlib.screening.prioritise.Model.fit_predict`: it orders
+        the records and is not a probability of inclusion) and ``title``.
 
     Raises
     ------

@@ -112,3 +112,48 @@ def test_cli_errors_name_the_place(tmp_path, capsys):
     assert cli.main(["screen", "simulate", f, "--prior", "y", "z", "--out", str(out)]) == 1
     assert "at least one included" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_relevant_records_weigh_ratio_times_the_irrelevant_ones():
+    # ASReview LAB 3.0.8's "balanced" sample weights (relevant 1, irrelevant
+    # n1 / (ratio * n0), rescaled to mean 1), which the model's default settings follow
+    y = np.array([1, 0, 0, 0, 0, 0, 0, 1, 0, 0])
+    for ratio in (1.0, 9.8):
+        w = P.Model(ratio=ratio).sample_weight(y)
+        assert w.mean() == pytest.approx(1.0)
+        assert w[y == 1].sum() / w[y == 0].sum() == pytest.approx(ratio)
+        assert len(set(w[y == 1])) == 1 and len(set(w[y == 0])) == 1
+
+
+def test_scores_order_the_training_records(sep):
+    X = P.features(P.record_text(sep))
+    y = sep.label.to_numpy()
+    scores = P.Model().fit_predict(X, np.arange(len(y)), y)
+    assert ((scores > 0) & (scores < 1)).all()
+    # trained on every record, the model scores every include above every exclude
+    assert scores[y == 1].min() > scores[y == 0].max()
+
+
+def test_retraining_is_bounded_on_a_large_collection(monkeypatch):
+    """Small collections retrain after every record; a large one in batches, so that
+    10,000 records need far fewer than 10,000 retrainings."""
+    rng = np.random.default_rng(5)
+    n = 10_000
+    y = (rng.random(n) < 0.05).astype(int)
+    X = P.features([f"w{rng.integers(50)} v{rng.integers(30)}" if not lab else
+                    f"topic w{rng.integers(50)}" for lab in y])
+    fits = []
+
+    def counting(self, X, train, y):
+        fits.append(len(train))
+        return np.linspace(1, 0, X.shape[0])
+
+    monkeypatch.setattr(P.Model, "fit_predict", counting)
+    pri = [int(np.flatnonzero(y == 1)[0]), int(np.flatnonzero(y == 0)[0])]
+    order = P.simulate(X, y, pri)
+    assert sorted(order) == list(range(n))
+    assert len(fits) < 1500 and fits[:3] == [2, 3, 4]
+    fits.clear()
+    assert max(pri) < 500
+    small = P.simulate(X[:500], y[:500], pri)
+    assert len(fits) == 498 and len(small) == 500
