@@ -35,8 +35,8 @@ def test_unbuilt_subcommand_says_so_and_exits_2(monkeypatch, capsys):
 def _fake_command(monkeypatch, exc):
     real_build = cli.build_parser
 
-    def build():
-        parser = real_build()
+    def build(argv=None):
+        parser = real_build(argv)
         sub = next(a for a in parser._actions if a.dest == "command")
         p = sub.add_parser("boom")
 
@@ -85,3 +85,18 @@ def test_extreme_variances_in_pool_do_not_end_in_a_traceback(tmp_path, capsys):
     code = cli.main(["pool", str(data), "--yi", "yi", "--vi", "vi", "--method", "SJ"])
     assert code in (1, 2)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_command_imports_only_its_own_module():
+    # a command does not pay for the imports of the others (statsmodels for pool,
+    # matplotlib for the PRISMA diagram): checked in a fresh interpreter
+    code = ("import sys; from reviewlib import cli; cli.main(['new', '--help']); "
+            "print(sorted(m for m in sys.modules if m.startswith(('reviewlib.cli.', "
+            "'statsmodels', 'matplotlib.pyplot'))))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "['reviewlib.cli.new']"
+    # with no command every subcommand is registered, so the top-level help is complete
+    assert {"new", "dedup", "pool", "appraise"} <= set(
+        next(a for a in cli.build_parser()._actions if a.dest == "command").choices)

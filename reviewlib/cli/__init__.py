@@ -53,7 +53,20 @@ def _not_built(name: str, summary: str, subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_in(argv: list[str] | None) -> str | None:
+    """The subcommand named in ``argv`` (the first word that is not an option), if known."""
+    for word in argv or ():
+        if not word.startswith("-"):
+            return word if word in SUBCOMMANDS else None
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The full parser; given ``argv`` naming a subcommand, only that subcommand's module is
+    imported (the others get a placeholder with their summary, enough for the top-level
+    help and for argparse's choice check), so that a command does not pay for the imports
+    of every other one (statsmodels, matplotlib, scipy.stats)."""
+    wanted = _command_in(argv)
     parser = _Parser(
         prog="reviewlib",
         description="A systematic review and meta-analysis workspace: every count and estimate from the data.",
@@ -63,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="more messages (-v: progress, -vv: debug)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, summary in SUBCOMMANDS.items():
+        if wanted is not None and name != wanted:
+            subparsers.add_parser(name, help=summary)
+            continue
         try:
             module = importlib.import_module(f"reviewlib.cli.{name}")
         except ModuleNotFoundError as e:
@@ -85,7 +101,8 @@ def _set_verbosity(level: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse: --help/--version exit 0, usage errors exit 2
