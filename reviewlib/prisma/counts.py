@@ -162,9 +162,8 @@ def waiting_counts(ta: pd.DataFrame, ft: pd.DataFrame) -> dict[str, int]:
     def n(frame: pd.DataFrame, column: str, value: str) -> int:
         return int((frame[column] == value).sum()) if column in frame else 0
 
-    due = ft[ft["due"].astype(bool)] if "due" in ft else ft
     return {"title_abstract": n(ta, "basis", "pending"),
-            "full_text_awaiting": n(due, "status", "awaiting"),
+            "full_text_awaiting": n(ft, "status", "awaiting"),   # only reports that are due
             "full_text_pending": n(ft, "status", "pending"),
             "full_text_conflicts": n(ft, "status", "conflict")}
 
