@@ -38,14 +38,17 @@ def abbreviation_of(short: str, long: str) -> bool:
 
     Each word of the abbreviation must start a later word of the full name (ISO 4 style
     abbreviations keep the beginning of each significant word: "j med internet res" for
-    "journal medical internet research"), and at least two words must be matched, or a single
-    word must equal a one-word name. Both names are folded (see ``prepare``).
+    "journal medical internet research"), the first word the first word, and at least two
+    words must be matched, or a single word must equal a one-word name. Both names are folded
+    (see ``prepare``). A name found inside a longer one is not its abbreviation: "very large
+    data bases" (a conference) does not abbreviate "vldb journal international journal very
+    large data bases" (the journal named after it), while "vldb j" does.
     """
     sw, lw = short.split(), long.split()
-    if not sw or not lw or len(sw) > len(lw):
+    if not sw or not lw or len(sw) > len(lw) or not lw[0].startswith(sw[0]):
         return False
     if len(sw) == 1:
-        return len(lw) == 1 and lw[0].startswith(sw[0])
+        return len(lw) == 1
     k = 0
     for w in sw:
         while k < len(lw) and not lw[k].startswith(w):
@@ -87,6 +90,35 @@ def _page_code(fa: np.ndarray, fb: np.ndarray, la: np.ndarray, lb: np.ndarray) -
     return code
 
 
+#: English function words that some exports drop from titles.
+TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "of", "for", "in", "on", "and", "to", "with", "at",
+                               "by", "from", "as", "or"})
+
+
+def _content_words(titles: np.ndarray) -> np.ndarray:
+    """Folded titles without :data:`TITLE_SMALL_WORDS` (at least two words must remain, else "")."""
+    out = []
+    for t in titles:
+        words = [w for w in t.split() if w not in TITLE_SMALL_WORDS]
+        out.append(" ".join(words) if len(words) >= 2 else "")
+    return np.asarray(out, dtype=object)
+
+
+def acronym_of(short: str, long: str) -> bool:
+    """Whether the one-word name ``short`` is the initials of the words of ``long`` (both
+    folded, see ``prepare``): "vldb" for "very large data bases", "jama" for "journal american
+    medical association". Acronyms of fewer than three letters are too ambiguous to count.
+
+    Examples
+    --------
+    >>> acronym_of("vldb", "very large data bases"), acronym_of("vldb", "very large databases")
+    (True, False)
+    """
+    words = long.split()
+    return (" " not in short and len(short) >= 3 and len(words) == len(short)
+            and all(w[:1] == c for w, c in zip(words, short)))
+
+
 def _journal_similarity(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarray:
     sim = _sim(a, b, fuzz.ratio, workers)
     todo = np.flatnonzero((sim < 0.9) & (a != "") & (b != ""))
@@ -94,7 +126,7 @@ def _journal_similarity(a: np.ndarray, b: np.ndarray, workers: int) -> np.ndarra
         x, y = a[t], b[t]
         if len(x.replace(" ", "")) > len(y.replace(" ", "")):
             x, y = y, x
-        if abbreviation_of(x, y):
+        if abbreviation_of(x, y) or acronym_of(x, y):
             sim[t] = 0.95
     return sim
 
@@ -157,7 +189,8 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
 
         ``title``
             normalised Levenshtein similarity (rapidfuzz ``fuzz.ratio`` / 100) of the folded
-            titles, the best over the alternative (bracketed, translated) titles too;
+            titles, the best over the alternative (bracketed, translated) titles and over the
+            titles without English function words (:data:`TITLE_SMALL_WORDS`) too;
         ``title_sort``
             the same after sorting the words;
         ``title_prefix``
@@ -169,8 +202,9 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
         ``title_chars``
             length of the shorter folded title without spaces;
         ``author``, ``author_set``
-            similarity of the family-name lists, as strings and as token sets (order-free;
-            1 when one list contains the other);
+            similarity of the family-name lists, as strings (the better of the lists as given
+            and alphabetically sorted, so that the same names in another order give 1) and
+            as token sets (1 when one list contains the other);
         ``first_author``, ``author_count``
             codes (equal / conflict / missing);
         ``journal``
@@ -211,6 +245,13 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
     for u, v, has in ((xa, tb, xa != ""), (ta, xb, xb != ""), (xa, xb, (xa != "") & (xb != ""))):
         if has.any():
             title[has] = np.maximum(title[has], _sim(u[has], v[has], fuzz.ratio, workers))
+    # one export drops the small words of a title ("Hyper-Programming Java" for
+    # "Hyper-Programming in Java"): compare without them where the titles are not yet equal
+    todo = np.flatnonzero((title < 0.95) & (ta != "") & (tb != ""))
+    if len(todo):
+        ca, cb = _content_words(ta[todo]), _content_words(tb[todo])
+        has = (ca != "") & (cb != "")
+        title[todo[has]] = np.maximum(title[todo[has]], _sim(ca[has], cb[has], fuzz.ratio, workers))
     # word-sorted ratio only where the plain ratio does not already pass the filter
     title_sort = title.copy()
     low = np.flatnonzero(title < title_prefilter)
@@ -245,7 +286,9 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
     out["title_chars"] = np.minimum(ka, kb)
 
     aa, ab = col("n_authors")
-    out["author"] = _sim(aa, ab, fuzz.ratio, workers)
+    # the same names in another order are the same list: sources order authors differently
+    out["author"] = np.maximum(_sim(aa, ab, fuzz.ratio, workers),
+                               _sim(*col("n_authors_sorted"), fuzz.ratio, workers))
     out["author_set"] = _sim(aa, ab, fuzz.token_set_ratio, workers)
     fa, fb = col("n_first_author")
     first = _code(fa, fb)

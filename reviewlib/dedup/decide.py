@@ -247,6 +247,11 @@ DUPLICATE_RULES: tuple[Rule, ...] = (
          lambda f: _title(f, 0.95) & _authors_strong(f) & _year_ok(f) & (_v(f, "page") == EQUAL)),
     Rule("ti95_au90_yr_ct", "titles >= 0.95, authors agree, same year, same container",
          lambda f: _title(f, 0.95) & _authors_strong(f) & _year_same(f) & _container_same(f)),
+    Rule("ti90_au_yr_ct", "titles >= 0.90, the same author list (names and their number), same year and "
+         "container, no volume, issue or page conflict (one library abbreviates or spells a title differently)",
+         lambda f: _title(f, 0.90) & (_v(f, "author") >= 0.9) & (_v(f, "author_count") == EQUAL)
+         & _year_same(f) & _container_same(f) & (_v(f, "volume") != CONFLICT) & (_v(f, "number") != CONFLICT)
+         & (_v(f, "page") != CONFLICT)),
     Rule("ti95_au90_yr_noct", "titles >= 0.95, authors agree, same year, container missing on one side",
          lambda f: _title(f, 0.95) & _authors_strong(f) & _year_same(f) & (_v(f, "journal") == 0)),
     Rule("ti90_au90_yr_ct_vl_pg", "titles >= 0.90, authors agree, same year, container, volume and first page",

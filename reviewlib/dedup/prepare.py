@@ -122,10 +122,12 @@ def last_page_of(value: str) -> str:
 
 # -- titles ------------------------------------------------------------------------------
 
-#: Bracketed notes that databases append to titles; never part of the title itself.
+#: Bracketed notes that databases append to titles; never part of the title itself (a
+#: computer-science library marks the kind of a conference item: "(Tutorial)", "(Panel)").
 _NOTE = re.compile(r"^(?:review|abstract|english abstract|provisional abstract|article|editorial|letter|"
                    r"comment|see |erratum|errata|corrected|published|retracted|\d+ refs?|careers?|"
-                   r"in press|epub)")
+                   r"in press|epub|(?:tutorial|panel|demo|demonstration|extended abstract|invited talk|"
+                   r"keynote|poster|short paper)\W*$)")
 _TRAILING_BRACKET = re.compile(r"^(?P<head>.*\S)\s*(?:\[(?P<sq>[^\[\]]*)\]|\((?P<rd>[^()]*)\))\s*[.*]*$")
 _CUT_BRACKET = re.compile(r"^(?P<head>.*\S)\s*\[(?P<inner>[^\[\]]*)$")
 _THOUSANDS = re.compile(r"(?<=\d)[ ,\u2009\u202f](?=\d{3}\b)")
@@ -280,6 +282,8 @@ _PREPRINT_DOI = re.compile(r"^(?:10\.48550/|10\.1101/(?:\d{4}\.\d{2}\.\d{2}\.)?\
 #: ("Proc. of the 31st ACM SIGMOD Int. Conf. on ..." against "SIGMOD Conference").
 _VENUE_WORDS = {"proc", "proceedings", "conference", "conf", "international", "intl", "int", "annual",
                 "acm", "ieee", "first", "second", "third", "fourth", "fifth"}
+#: Society or publisher names that some exports put before a container name and others omit.
+_PUBLISHER_WORDS = {"acm", "ieee", "siam", "aaai", "usenix"}
 _MEETING_WORDS = {"proc", "proceedings", "conference", "conf", "symposium", "workshop"}
 _ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)?$")
 #: Long names of venues that exports often give by acronym only, as folded by
@@ -304,12 +308,15 @@ VENUE_ALIASES = {
 def journal_key(journal: str) -> str:
     """Folded container name without small words ("The Journal of X" -> "journal x").
 
-    Conference names also lose the words that vary between exports (proceedings,
+    A leading society name (ACM, IEEE) is dropped. Conference names also lose the words
+    that vary between exports (proceedings,
     international, conference, ACM, IEEE, ordinals and years), and a few long conference
     names fold to their acronym (:data:`VENUE_ALIASES`): "International Conference on Management
     of Data" and "SIGMOD Conference" both give "sigmod".
     """
     words = [w for w in fold(journal).split() if w not in _JOURNAL_STOPWORDS]
+    while len(words) > 1 and words[0] in _PUBLISHER_WORDS:
+        words = words[1:]          # "ACM SIGMOD Record" and "SIGMOD Record"
     if not _MEETING_WORDS.intersection(words):
         return " ".join(words)
     key = " ".join(w for w in words if w not in _VENUE_WORDS and not _ORDINAL.match(w)) or " ".join(words)
@@ -381,7 +388,10 @@ def generic_titles(prep: pd.DataFrame) -> np.ndarray:
     three or more different volumes or issues, or, for a short title (at most
     :data:`RECURRING_TITLE_WORDS` words), in two volumes or in years more than one apart;
     in each case without one volume, issue or year holding most of the records (see
-    :func:`_spread`).
+    :func:`_spread`); or when a short title has more records in one container and year than
+    a work of the input usually has copies (:func:`usual_copies`: a column printed in
+    several issues of one year), in an input without volumes or issues
+    (:data:`PLACELESS_SHARE`), where nothing else can tell such records apart.
     """
     title = prep["n_title"]
     column = apply_unique(prep[F.TITLE], has_column_title).astype(bool)
@@ -399,9 +409,37 @@ def generic_titles(prep: pd.DataFrame) -> np.ndarray:
     recurring = _spread(key, n_keys, spot, 3)
     short_recurring = (_spread(key, n_keys, sub["n_volume"], 2)
                        | _spread(key, n_keys, sub["n_year"].astype(str).where(sub["n_year"] > 0, ""), 2, apart=True))
+    # more records of one short title in one container and year than one work has copies
+    year_key = pd.factorize(key.astype(np.int64) * 4096 + sub["n_year"].to_numpy(np.int64) % 4096)[0]
+    per_year = np.bincount(year_key)[year_key]
+    crowded = np.zeros(len(sub), dtype=bool)
+    if ((prep["n_volume"] != "") | (prep["n_number"] != "")).mean() < PLACELESS_SHARE:
+        crowded = short & (sub["n_year"].to_numpy() > 0) & (per_year > usual_copies(prep))
     flag = np.zeros(len(prep), dtype=bool)
-    flag[np.flatnonzero(placed.to_numpy())] = recurring[key] | (short & short_recurring[key])
+    flag[np.flatnonzero(placed.to_numpy())] = recurring[key] | (short & short_recurring[key]) | crowded
     return column | flag
+
+
+#: An input where fewer than this share of the records has a volume or an issue has no
+#: place in the literature to tell recurring titles apart (a library listing only venue
+#: and year): there a short title is generic when it is crowded (:func:`generic_titles`).
+PLACELESS_SHARE = 0.05
+#: Titles of at least this many characters (folded, without spaces) identify a work well
+#: enough to count its copies (:func:`usual_copies`).
+COPY_TITLE_CHARS = 30
+
+
+def usual_copies(prep: pd.DataFrame) -> int:
+    """How many records one work usually has in this input: the 95th percentile of the sizes
+    of the groups of two or more records sharing a long title and the same family names (at
+    least 2). Exports of four databases give about 4; two libraries matched, 2."""
+    ok = ((prep["n_title_len"] >= COPY_TITLE_CHARS) & (prep["n_authors_sorted"] != "")).to_numpy()
+    if ok.sum() < 2:
+        return 2
+    codes = pd.factorize(prep["n_title_key"].to_numpy()[ok] + "|" + prep["n_authors_sorted"].to_numpy()[ok].astype(str))[0]
+    sizes = np.bincount(codes)
+    sizes = sizes[sizes >= 2]
+    return max(2, int(np.ceil(np.quantile(sizes, 0.95)))) if len(sizes) else 2
 
 
 def _column(df: pd.DataFrame, name: str, func: Callable[[str], object]) -> np.ndarray:

@@ -143,8 +143,22 @@ def _single(token: str) -> Author:
     return Author(" ".join(words[j:]), " ".join(words[:j]))
 
 
-def _from_commas(tokens: list[str], listed: bool) -> list[Author]:
-    """Authors from the comma-separated tokens of one list item."""
+def _given_family(token: str) -> bool:
+    """Whether ``token`` reads as one whole name in "Given [Middle] Family" order: at least two
+    capitalised words (or particles after the first), the first not a particle, the last not
+    initials or a suffix ("Mathias Weske", "M. Seetha Lakshmi", "Sebastiaan H. von Solms";
+    not "Weske", "Weske M.", "van Dijk")."""
+    words = token.split()
+    if len(words) < 2 or words[0].casefold() in PARTICLES or words[-1].casefold() in SUFFIXES:
+        return False
+    if is_initials(words[-1]) or _family_initials(token) is not None:
+        return False
+    return all(w[:1].isupper() or w in PARTICLES for w in words)
+
+
+def _from_commas(tokens: list[str], listed: bool, alone: bool = False) -> list[Author]:
+    """Authors from the comma-separated tokens of one list item (``alone``: the item is the
+    whole author field, not one of several names separated by "and" or ";")."""
     n = len(tokens)
     if n == 1:
         return [_single(tokens[0])]
@@ -164,6 +178,12 @@ def _from_commas(tokens: list[str], listed: bool) -> list[Author]:
                 out.append(_single(tokens[i]))
                 i += 1
         return out
+    if n == 2 and alone and _given_family(tokens[0]) and _given_family(tokens[1]):
+        # "Gottfried Vossen, Mathias Weske": two names in given-family order (computer-science
+        # libraries), not "Family, Given". A single author with a two-word family name and two
+        # given names written "Family, Given" reads the same way and is split (rare; the
+        # order-free comparison of family names limits the harm).
+        return [_single(t) for t in tokens]
     if n == 2 and not listed:
         return [Author(tokens[0], tokens[1])]
     if n == 3 and tokens[1].lower() in SUFFIXES:
@@ -225,7 +245,7 @@ def parse_authors(value: str | list[str] | None) -> list[Author]:
             others = True
             continue
         tokens = [t for t in _split_top(item, _COMMA) if t.strip()]
-        authors.extend(_from_commas([t.strip() for t in tokens], listed))
+        authors.extend(_from_commas([t.strip() for t in tokens], listed, len(items) == 1))
     if others:
         authors.append(Author(OTHERS))
     return authors
@@ -360,20 +380,26 @@ def _family_key(author: str, pieces: dict[str, tuple[str, ...]], segments: dict[
     if not a:
         return ""
     out: list[str] = []
-    for piece in _PEOPLE_SPLIT.split(a):
-        known = pieces.get(piece)
+    split = _PEOPLE_SPLIT.split(a)
+    alone = len(split) == 1
+    for piece in split:
+        memo = ("\0" + piece) if alone else piece
+        known = pieces.get(memo)
         if known is None:
-            known = pieces[piece] = _piece_keys(piece, segments)
+            known = pieces[memo] = _piece_keys(piece, segments, alone)
         out.extend(known)
     return " ".join(x for x in out if x)
 
 
-def _piece_keys(piece: str, memo: dict[str, tuple[str, bool]]) -> tuple[str, ...]:
-    """Family-name keys of one piece of an author list (between "and", "&" or ";")."""
+def _piece_keys(piece: str, memo: dict[str, tuple[str, bool]], alone: bool = False) -> tuple[str, ...]:
+    """Family-name keys of one piece of an author list (between "and", "&" or ";"; ``alone``:
+    the piece is the whole list)."""
     segs = [x.strip(" .:") for x in piece.split(",")]
     segs = [x for x in segs if x and x.lower() not in _ET_AL]
     if not segs:
         return ()
+    if len(segs) == 2 and alone and _given_family(segs[0]) and _given_family(segs[1]):
+        return (_segment(segs[0], memo)[0], _segment(segs[1], memo)[0])   # see _from_commas
     if len(segs) == 2 and not _VANCOUVER.match(segs[0]):
         return (_segment(segs[0], memo)[0],)          # "Family, Given"
     out = []
