@@ -8,6 +8,10 @@ pair, every pair in one gold group a true pair (recall, precision, false pairs =
 different works, missed pairs). A "pooled" run concatenates all sets (ids prefixed by the
 set name) to measure speed on one larger input.
 
+``--pair-sets DIR ...`` adds sets labelled by pairs rather than groups (DBLP-ACM, written by
+``make_cross_library.py``): recall on the pairs labelled the same work, merges of pairs
+labelled different works, and merges inside one source.
+
 ``--synthetic N ...`` adds runs on generated exports (see ``synthetic.py``), each in a
 child process so that its peak memory (``resource.getrusage``) is its own.
 
@@ -112,6 +116,38 @@ def score(predicted: pd.Series, gold: pd.Series, related: list[tuple[str, str]] 
     found = tp + linked
     return {"recall": found / gp if gp else 1.0, "precision": tp / pp if pp else 1.0,
             "false_pairs": pp - tp, "missed_pairs": gp - found, "true_pairs": gp, "linked_pairs": linked}
+
+
+def load_pair_set(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series | None]:
+    """Records (without ``source``), labelled pairs (``id_a``, ``id_b``, ``label`` 1/0) and the
+    source of each record (or None) of a pair-labelled set (``make_cross_library.py``)."""
+    records = pd.read_csv(folder / "records.csv", dtype=str, keep_default_na=False)
+    pairs = pd.read_csv(folder / "pairs.csv", dtype={"id_a": str, "id_b": str, "label": int})
+    source = records.set_index("id")["source"] if "source" in records else None
+    return records.drop(columns=["source"], errors="ignore"), pairs, source
+
+
+def score_pairs(predicted: pd.Series, pairs: pd.DataFrame, source: pd.Series | None = None,
+                related: list[tuple[str, str]] = ()) -> dict:
+    """Scores of a clustering on labelled pairs.
+
+    ``recall``: share of the pairs labelled the same work that the tool merged or listed as
+    related; ``false_labelled``: pairs labelled different works that it merged; and, when
+    every record names its ``source`` and each source lists a work once (two libraries
+    matched), ``within_source``: merged pairs of two records of one source (each a merge of
+    different works).
+    """
+    a = predicted.reindex(pairs["id_a"]).to_numpy()
+    b = predicted.reindex(pairs["id_b"]).to_numpy()
+    linked = {(x, y) for x, y in related} | {(y, x) for x, y in related}
+    found = (a == b) | np.array([(x, y) in linked for x, y in zip(a, b)], dtype=bool)
+    same = pairs["label"].to_numpy() == 1
+    out = {"recall": float(found[same].mean()) if same.any() else 1.0, "positives": int(same.sum()),
+           "false_labelled": int(((a == b) & ~same).sum()), "negatives": int((~same).sum())}
+    if source is not None:
+        both = pd.DataFrame({"c": predicted.to_numpy(), "s": source.reindex(predicted.index).to_numpy()})
+        out["within_source"] = _pairs(both.value_counts().to_numpy())
+    return out
 
 
 def labels_from_records(records: pd.DataFrame) -> pd.Series:
@@ -352,6 +388,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="also corrupt each weak field (blank / per-record counter) and report recall and false pairs")
     p.add_argument("--loso", action="store_true",
                    help="also report each set with settings chosen on the other sets (leave one set out)")
+    p.add_argument("--pair-sets", type=Path, nargs="*", default=[], metavar="DIR",
+                   help="also score sets labelled by pairs (records.csv with a source column + pairs.csv, "
+                        "see make_cross_library.py)")
     p.add_argument("--child-synthetic", type=int, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
 
@@ -389,6 +428,17 @@ def main(argv: list[str] | None = None) -> int:
             row.update(peer_seconds=pseconds, peer_recall=ps["recall"], peer_precision=ps["precision"],
                        peer_false=ps["false_pairs"], peer_missed=ps["missed_pairs"])
         rows.append(row)
+    pair_rows = []
+    for folder in args.pair_sets:
+        records, pairs, source = load_pair_set(folder)
+        labels, seconds, related = run_reviewlib(records, args.workers, args.progress)
+        row = {"set": folder.name, "n": len(records), "seconds": seconds,
+               **score_pairs(labels, pairs, source, related)}
+        if args.peer_python:
+            plabels, pseconds = run_peer(records, args.peer_python)
+            row["peer"] = {"seconds": pseconds, **score_pairs(plabels, pairs, source)}
+        pair_rows.append(row)
+        print(row, file=sys.stderr)
     sets = {name: load_set(args.data / name) for name in (args.sets if args.data else [])}
     loso = leave_one_set_out(sets, args.workers) if args.loso and len(sets) > 1 else []
     robust = {name: robustness(*sets[name], workers=args.workers) for name in sets} if args.robustness else {}
@@ -421,6 +471,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {r['n']:,} | {r['recall']:.4f} | {r['precision']:.4f} | {r['false_pairs']:,} | "
                   f"{r['seconds']:.1f} | {r['peak_mb']:,.0f} MB | {stages} | "
                   f"{r['related_found']:,} of {r['related_total']:,} |")
+    if pair_rows:
+        print()
+        print("| pair-labelled set | records | labelled pairs (same / different) | recall | different merged "
+              "| merges within one source | seconds | bib-dedupe recall | different merged "
+              "| merges within one source | seconds | speed-up |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+        for r in pair_rows:
+            def cells(x):
+                return (f"{x['recall']:.4f} | {x['false_labelled']} | {x.get('within_source', '')} | "
+                        f"{x['seconds']:.2f}")
+            peer = r.get("peer")
+            print(f"| {r['set']} | {r['n']:,} | {r['positives']} / {r['negatives']} | {cells(r)} | "
+                  + (f"{cells(peer)} | {peer['seconds'] / r['seconds']:.1f}x |" if peer else "| | | | |"))
     if loso:
         print()
         print("| set | in-sample recall | false pairs | held-out recall | false pairs | settings chosen on the other sets |")
