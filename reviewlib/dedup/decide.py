@@ -277,6 +277,10 @@ DUPLICATE_RULES: tuple[Rule, ...] = (
          "year, container and volume agree, issue and pages do not conflict",
          lambda f: _v(f, "title_prefix") & (_v(f, "short_words") >= 4) & _authors_strong(f) & _year_same(f)
          & _container_same(f) & (_v(f, "volume") == EQUAL)),
+    Rule("tiprefix_au_yr_ct_noplace", "one title is the other without its subtitle; the same author list, year "
+         "and container, in an input without volumes and pages (nothing else could place the pair)",
+         lambda f: _v(f, "title_prefix") & (_v(f, "author") >= 0.9) & (_v(f, "author_count") == EQUAL)
+         & _year_same(f) & _container_same(f) & _evidence(f).absent("volume") & _evidence(f).absent("page")),
     Rule("bib_au90_yr_ct_vl_nr_pg", "authors, year, container, volume, issue and first page agree; titles may be "
          "translations (first page 1 needs titles >= 0.80: some journals restart pages for every article)",
          lambda f: _bibliographic(f) & ((_v(f, "title_partial") >= 0.8) | (_v(f, "page_one") == 0))),

@@ -390,7 +390,7 @@ def generic_titles(prep: pd.DataFrame) -> np.ndarray:
     in each case without one volume, issue or year holding most of the records (see
     :func:`_spread`); or when a short title has more records in one container and year than
     a work of the input usually has copies (:func:`usual_copies`: a column printed in
-    several issues of one year), in an input without volumes or issues
+    several issues of one year), in an input without volumes, issues or pages
     (:data:`PLACELESS_SHARE`), where nothing else can tell such records apart.
     """
     title = prep["n_title"]
@@ -413,15 +413,15 @@ def generic_titles(prep: pd.DataFrame) -> np.ndarray:
     year_key = pd.factorize(key.astype(np.int64) * 4096 + sub["n_year"].to_numpy(np.int64) % 4096)[0]
     per_year = np.bincount(year_key)[year_key]
     crowded = np.zeros(len(sub), dtype=bool)
-    if ((prep["n_volume"] != "") | (prep["n_number"] != "")).mean() < PLACELESS_SHARE:
+    if ((prep["n_volume"] != "") | (prep["n_number"] != "") | (prep["n_page"] != "")).mean() < PLACELESS_SHARE:
         crowded = short & (sub["n_year"].to_numpy() > 0) & (per_year > usual_copies(prep))
     flag = np.zeros(len(prep), dtype=bool)
     flag[np.flatnonzero(placed.to_numpy())] = recurring[key] | (short & short_recurring[key]) | crowded
     return column | flag
 
 
-#: An input where fewer than this share of the records has a volume or an issue has no
-#: place in the literature to tell recurring titles apart (a library listing only venue
+#: An input where fewer than this share of the records has a volume, an issue or pages has
+#: no place in the literature to tell recurring titles apart (a library listing only venue
 #: and year): there a short title is generic when it is crowded (:func:`generic_titles`).
 PLACELESS_SHARE = 0.05
 #: Titles of at least this many characters (folded, without spaces) identify a work well

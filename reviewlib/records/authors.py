@@ -144,16 +144,18 @@ def _single(token: str) -> Author:
 
 
 def _given_family(token: str) -> bool:
-    """Whether ``token`` reads as one whole name in "Given [Middle] Family" order: at least two
-    capitalised words (or particles after the first), the first not a particle, the last not
-    initials or a suffix ("Mathias Weske", "M. Seetha Lakshmi", "Sebastiaan H. von Solms";
-    not "Weske", "Weske M.", "van Dijk")."""
+    """Whether ``token`` reads as one whole name in "Given [Middle] Family" order: two to four
+    words, the first capitalised and not a particle, the last not initials or a suffix
+    ("Mathias Weske", "M. Seetha Lakshmi", "Sebastiaan H. von Solms"; not "Weske",
+    "Weske M.", "van Dijk")."""
     words = token.split()
     if len(words) < 2 or words[0].casefold() in PARTICLES or words[-1].casefold() in SUFFIXES:
         return False
     if is_initials(words[-1]) or _family_initials(token) is not None:
         return False
-    return all(w[:1].isupper() or w in PARTICLES for w in words)
+    # later words may start in lower case: particles ("von Solms", "d'Onofrio") and names
+    # whose first letter a conversion dropped ("Z. Meral zsoyoglu" for Özsoyoglu)
+    return words[0][:1].isupper() and len(words) <= 4
 
 
 def _from_commas(tokens: list[str], listed: bool, alone: bool = False) -> list[Author]:
