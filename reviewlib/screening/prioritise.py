@@ -46,13 +46,16 @@ better.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
 from scipy.special import expit
+from sklearn import config_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 #: Fields whose text the model reads, in this order (missing ones are skipped).
@@ -80,32 +83,41 @@ def record_text(frame: pd.DataFrame, fields: Sequence[str] = TEXT_FIELDS) -> lis
 def features(texts: Sequence[str]):
     """TF-IDF matrix (sparse, one row per text) of word unigrams and bigrams.
 
-    Accents are folded and case ignored; ``sublinear_tf`` damps repeated words. A corpus
-    without any word (all texts empty) gives a matrix with one all-zero column, so that a
-    model can still be trained (it then scores every record alike).
+    The settings of ASReview LAB 3.0.8's default model: words of two or more letters or
+    digits, lower-cased (accents are kept), ``sublinear_tf`` damping repeated words, and
+    words found in more than 95 % of the texts left out (they tell no records apart). A
+    corpus too small for that cut keeps every word; one without any word (all texts
+    empty) gives a matrix with one all-zero column, so that a model can still be trained
+    (it then scores every record alike).
     """
-    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, strip_accents="unicode",
-                          min_df=1, dtype=np.float64)
-    try:
-        return vec.fit_transform(list(texts))
-    except ValueError:   # empty vocabulary
-        from scipy.sparse import csr_matrix
-        return csr_matrix((len(texts), 1), dtype=np.float64)
+    texts = list(texts)
+    for max_df in (0.95, 1.0):
+        vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
+                              max_df=max_df, dtype=np.float64)
+        try:
+            return vec.fit_transform(texts)
+        except ValueError:   # no word left after the cut, or no word at all
+            continue
+    from scipy.sparse import csr_matrix
+    return csr_matrix((len(texts), 1), dtype=np.float64)
 
 
 @dataclass(frozen=True)
 class Model:
     """Settings of the relevance model: a linear support vector machine (scikit-learn's
-    ``LinearSVC``, squared hinge loss) with weighted records.
+    ``LinearSVC``, squared hinge loss, its default solver and iteration limit) with
+    weighted records.
 
     ``C`` is the inverse regularisation strength. ``ratio`` sets the weights: the relevant
     records together weigh ``ratio`` times as much as the irrelevant ones together, however
     few they are (:meth:`sample_weight`), so that a handful of includes among many excludes
-    still shape the model.
+    still shape the model. ``seed`` seeds the stream from which each fit draws the seed of
+    the solver's random order of coordinates (:meth:`margins`).
     """
 
     C: float = 0.11
     ratio: float = 9.8
+    seed: int = 1
 
     def sample_weight(self, y: np.ndarray) -> np.ndarray:
         """Weight of each training record: 1 for a relevant one, ``n1 / (ratio · n0)`` for
@@ -122,16 +134,33 @@ class Model:
         w = np.where(y == 1, 1.0, n1 / (self.ratio * n0))
         return w * (len(y) / w.sum())
 
-    def fit_predict(self, X, train: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """Relevance score in (0, 1) of every row of ``X`` from the rows ``train`` (labels
-        ``y``, 1 = relevant): the logistic function of the SVM's signed distance from its
-        boundary. It orders records; it is not a probability (the heavy weight of the
-        relevant records puts most records on their side of the boundary). Both classes
-        must be present."""
+    def margins(self, X, train: np.ndarray, y: np.ndarray,
+                random_state: np.random.RandomState | None = None) -> np.ndarray:
+        """Signed distance of every row of ``X`` from the boundary of an SVM trained on the
+        rows ``train`` (labels ``y``, 1 = relevant; both classes must be present), in the
+        order given. Larger means more likely relevant.
+
+        ``random_state`` is the stream the fit draws its solver seed from (a new
+        ``RandomState(seed)`` when None): :func:`simulate` passes one stream to all its
+        fits, as ASReview LAB does with its global seed.
+        """
         y = np.asarray(y, dtype=int)
-        clf = LinearSVC(C=self.C, random_state=0, max_iter=5000)
-        clf.fit(X[train], y, sample_weight=self.sample_weight(y))
-        return expit(clf.decision_function(X))
+        rs = np.random.RandomState(self.seed) if random_state is None else random_state
+        clf = LinearSVC(C=self.C, random_state=rs)
+        with warnings.catch_warnings(), config_context(assume_finite=True,
+                                                       skip_parameter_validation=True):
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X[train], y, sample_weight=self.sample_weight(y))
+        # what LinearSVC.decision_function computes, without its input checks
+        return np.asarray(X @ clf.coef_.T).ravel() + clf.intercept_[0]
+
+    def fit_predict(self, X, train: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Relevance score in (0, 1) of every row of ``X``: the logistic function of
+        :meth:`margins`. It shows how strongly the model favours a record; it is not a
+        probability (the heavy weight of the relevant records puts most records on their
+        side of the boundary). Order records by :meth:`margins`, which never ties where the
+        scores round to the same value."""
+        return expit(self.margins(X, train, y))
 
 
 def order_by_score(scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -142,19 +171,20 @@ def order_by_score(scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:
 def batch_size(n_labelled: int, n_total: int) -> int:
     """How many records are screened before the model is retrained.
 
-    After every record in a collection of up to 500 records, where retraining costs little
-    (a linear model on a few hundred rows). In larger collections one at a time at first,
-    then 2% of what is labelled, at most one record per 500 in the collection, so that the
-    cost of retraining does not grow with the square of the collection's size.
+    After every record in a collection of up to 1,000 records, as ASReview LAB does (a
+    complete replay then takes well under a minute). In larger collections one at a time
+    at first, then 2 % of what is labelled, at most one record per 1,000 in the
+    collection, so that the cost of retraining does not grow with the square of the
+    collection's size.
 
     Examples
     --------
-    >>> [batch_size(n, 500) for n in (2, 250, 499)]
+    >>> [batch_size(n, 1000) for n in (2, 500, 999)]
     [1, 1, 1]
     >>> [batch_size(n, 10_000) for n in (2, 50, 51, 200, 9000)]
-    [1, 1, 2, 4, 20]
+    [1, 1, 2, 4, 10]
     """
-    return max(1, min(math.ceil(0.02 * n_labelled), math.ceil(n_total / 500)))
+    return max(1, min(math.ceil(0.02 * n_labelled), math.ceil(n_total / 1000)))
 
 
 def simulate(X, labels: Sequence[int], priors: Sequence[int], model: Model | None = None,
@@ -185,17 +215,14 @@ def simulate(X, labels: Sequence[int], priors: Sequence[int], model: Model | Non
         raise ValueError("the priors need at least one relevant and one irrelevant record")
     seen = np.zeros(n, dtype=bool)
     seen[order] = True
+    stream = np.random.RandomState(model.seed)
     while len(order) < n:
         train = np.asarray(order)
-        if len(set(y[train])) < 2:   # cannot happen after valid priors; kept for safety
-            break
-        scores = model.fit_predict(X, train, y[train])
-        rest = order_by_score(scores, np.flatnonzero(~seen))
+        margins = model.margins(X, train, y[train], stream)
+        rest = order_by_score(margins, np.flatnonzero(~seen))
         take = rest[:batch_size(len(order), n)]
         order.extend(int(i) for i in take)
         seen[take] = True
-    if len(order) < n:
-        order.extend(int(i) for i in np.flatnonzero(~seen))
     return np.asarray(order, dtype=int)
 
 
