@@ -10,6 +10,9 @@ with ``records.csv``). Priors of run r = 0…4: ``random.Random(r).choice`` of t
 included ids, then of the sorted excluded ids. ASReview runs its default model (``elas_u4``)
 with ``--seed 1`` and ``--n-stop -1`` (every record labelled).
 
+The two orders of each run are also compared record by record: how many runs give the same
+order, and where the others first part.
+
 The stopping test is checked for calibration on the same runs: after screening a share of
 each review in the model's order (10 %, 20 %, … 90 %), the remaining records are screened
 in a seeded random order and the hypergeometric test (target 95 %, confidence 95 %) is
@@ -98,6 +101,15 @@ def run_asreview(exe: str, path: Path, frame: pd.DataFrame, prior: list[str], tm
     return [frame.id.iloc[int(row)] for _, row in rows], wall, cpu
 
 
+def first_difference(a: list[str], b: list[str]) -> int | None:
+    """1-based position of the first record where two screening orders differ; None when
+    they are the same."""
+    for i, (x, z) in enumerate(zip(a, b), start=1):
+        if x != z:
+            return i
+    return None if len(a) == len(b) else min(len(a), len(b)) + 1
+
+
 def calibration(labels_in_order: np.ndarray, seed: int) -> list[tuple[float, bool]]:
     """(recall at stop, early?) for switches to random sampling at 10 %, …, 90 %."""
     n, r = len(labels_in_order), int(labels_in_order.sum())
@@ -136,11 +148,12 @@ def main(argv=None) -> int:
         frame = pd.read_csv(path, dtype={"id": str}, keep_default_na=False)
         lab = dict(zip(frame.id, frame.label_included.astype(int)))
         res = {"ours": [], "ASReview 3.0.8": []}
-        ranked = []
+        ranked, parts = [], []
         for run in range(args.runs):
             prior = priors(frame, run)
             with tempfile.TemporaryDirectory() as t:
                 order, wall, cpu = run_ours(path, prior, Path(t))
+                ours_order = order
                 y = np.array([lab[i] for i in order])
                 res["ours"].append({**P.measures(y), "wall": wall, "cpu": cpu})
                 calib.extend(calibration(y, run))
@@ -158,6 +171,7 @@ def main(argv=None) -> int:
                                                         Path(t))
                         key.write_text(json.dumps({"order": order, "wall": wall,
                                                    "cpu": cpu}))
+                    parts.append(first_difference(ours_order, order))
                     y = np.array([lab[i] for i in order])
                     res["ASReview 3.0.8"].append({**P.measures(y), "wall": wall, "cpu": cpu})
             for tool, runs in res.items():
@@ -171,6 +185,8 @@ def main(argv=None) -> int:
                 med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
                 med["n"] = len(runs)
                 table.append((name, tool, med))
+        if parts:
+            table.append((name, "same order", {"n": len(frame), "parts": parts}))
         stops = [s for s, _ in ranked if s]
         recs = [r for _, r in ranked if r is not None]
         table.append((name, "ranked stop", {
@@ -186,10 +202,20 @@ def main(argv=None) -> int:
     print("| set | tool | WSS@95 | recall@10% | loss | seconds per run (wall) | CPU seconds | n |")
     print("|---|---|---|---|---|---|---|---|")
     for name, tool, m in table:
-        if tool == "ranked stop":
+        if tool in ("ranked stop", "same order"):
             continue
         print(f"| {name} | {tool} | {m['wss95']:.3f} | {m['recall10']:.3f} | "
               f"{m['loss']:.3f} | {m['wall']:.1f} | {m['cpu']:.1f} | {m['n']} |")
+    if not args.no_asreview:
+        print()
+        print("| set | records | runs in which both tools screen in the same order | first "
+              "position (1-based) where the others part |")
+        print("|---|---|---|---|")
+        for name, tool, m in table:
+            if tool == "same order":
+                same = sum(p is None for p in m["parts"])
+                where = ", ".join(str(p) for p in m["parts"] if p is not None) or "–"
+                print(f"| {name} | {m['n']} | {same}/{len(m['parts'])} | {where} |")
     print()
     print("| set | records | ranked stopping aid: runs stopped | median records screened at "
           "stop | lowest recall at stop |")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.special import expit
 
 from reviewlib.errors import InputError, OverwriteError, Problem
 from reviewlib.io import read_table, write_csv
@@ -97,8 +98,9 @@ def rank(folder: ScreeningFolder, *, reviewer: str | None = None) -> pd.DataFram
     -------
     pandas.DataFrame
         ``rank`` (1 = screen first), ``record_id``, ``score`` (the model's relevance score
-        in (0, 1), see :meth:`reviewlib.screening.prioritise.Model.fit_predict`: it orders
-        the records and is not a probability of inclusion) and ``title``.
+        in (0, 1), see :meth:`reviewlib.screening.prioritise.Model.fit_predict`: it shows
+        how strongly the model favours the record and is not a probability of inclusion;
+        the order follows the model's unrounded margins) and ``title``.
 
     Raises
     ------
@@ -114,8 +116,9 @@ def rank(folder: ScreeningFolder, *, reviewer: str | None = None) -> pd.DataFram
             "any order (or a random sample: 'reviewlib screen sample') until then"))
     X = P.features(P.record_text(ts.records))
     train = np.flatnonzero(ts.label >= 0)
-    scores = P.Model().fit_predict(X, train, ts.label[train])
-    todo = P.order_by_score(scores, np.flatnonzero(ts.todo))
+    margins = P.Model().margins(X, train, ts.label[train])
+    todo = P.order_by_score(margins, np.flatnonzero(ts.todo))
+    scores = expit(margins)
     return pd.DataFrame({"rank": np.arange(1, len(todo) + 1),
                          "record_id": ts.records[F.ID].to_numpy()[todo],
                          "score": [f"{s:.4f}" for s in scores[todo]],

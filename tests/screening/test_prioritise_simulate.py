@@ -11,7 +11,13 @@ from reviewlib import cli
 from reviewlib.screening import prioritise as P
 from reviewlib.screening.simulation import read_labelled, replay
 
-SEP = Path(__file__).resolve().parents[1] / "data" / "screening" / "synergy" / "Sep_2021.csv"
+DATA = Path(__file__).resolve().parents[1] / "data" / "screening" / "synergy"
+SEP = DATA / "Sep_2021.csv"
+
+
+def _asreview_order(run):
+    """ASReview LAB 3.0.8's screening order of Sep_2021 from run ``run``'s priors."""
+    return pd.read_csv(DATA / f"Sep_2021_asreview_order_run{run}.csv", dtype=str).id.tolist()
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +58,12 @@ def test_ranking_beats_screening_at_random(sep, replayed):
     assert replayed.stop_recall >= 0.95
 
 
+def test_order_equals_asreviews_on_the_same_priors(replayed):
+    # reference: ASReview LAB 3.0.8, default model elas_u4, --seed 1, same priors
+    # (tests/data/screening/synergy/README.md); every record in the same place
+    assert replayed.order == _asreview_order(0)
+
+
 def test_replay_is_deterministic(sep, replayed):
     pos = {r: i for i, r in enumerate(sep.id)}
     again = replay(sep, [pos[i] for i in _priors(sep, 0)])
@@ -72,6 +84,7 @@ def test_cli_writes_order_and_prints_measures(sep, tmp_path, capsys):
         assert word in text
     order = pd.read_csv(out, dtype=str)
     assert list(order.columns) == ["id"] and sorted(order.id) == sorted(sep.id)
+    assert order.id.tolist() == _asreview_order(1)   # ASReview LAB 3.0.8, same priors
     # an earlier order is replaced; any other file is not
     assert cli.main(["screen", "simulate", str(SEP), "--prior", *_priors(sep, 1),
                      "--out", str(out)]) == 0
@@ -135,8 +148,8 @@ def test_scores_order_the_training_records(sep):
 
 
 def test_retraining_is_bounded_on_a_large_collection(monkeypatch):
-    """Small collections retrain after every record; a large one in batches, so that
-    10,000 records need far fewer than 10,000 retrainings."""
+    """Collections of up to 1,000 records retrain after every record; a large one in
+    batches, so that 10,000 records need far fewer than 10,000 retrainings."""
     rng = np.random.default_rng(5)
     n = 10_000
     y = (rng.random(n) < 0.05).astype(int)
@@ -144,16 +157,67 @@ def test_retraining_is_bounded_on_a_large_collection(monkeypatch):
                     f"topic w{rng.integers(50)}" for lab in y])
     fits = []
 
-    def counting(self, X, train, y):
+    def counting(self, X, train, y, random_state=None):
         fits.append(len(train))
         return np.linspace(1, 0, X.shape[0])
 
-    monkeypatch.setattr(P.Model, "fit_predict", counting)
+    monkeypatch.setattr(P.Model, "margins", counting)
     pri = [int(np.flatnonzero(y == 1)[0]), int(np.flatnonzero(y == 0)[0])]
     order = P.simulate(X, y, pri)
     assert sorted(order) == list(range(n))
     assert len(fits) < 1500 and fits[:3] == [2, 3, 4]
     fits.clear()
-    assert max(pri) < 500
-    small = P.simulate(X[:500], y[:500], pri)
-    assert len(fits) == 498 and len(small) == 500
+    assert max(pri) < 1000
+    small = P.simulate(X[:1000], y[:1000], pri)
+    assert fits == list(range(2, 1000)) and sorted(small) == list(range(1000))
+
+
+def test_one_seeded_stream_for_all_fits(sep, monkeypatch):
+    """Each fit of a replay draws its solver seed from one stream seeded by Model.seed
+    (ASReview LAB seeds numpy's global stream with --seed and lets every fit draw), so a
+    replay is deterministic however often it runs and a different seed is a different,
+    equally valid replay."""
+    streams = []
+    real = P.Model.margins
+
+    def spy(self, X, train, y, random_state=None):
+        streams.append(random_state)
+        return real(self, X, train, y, random_state)
+
+    monkeypatch.setattr(P.Model, "margins", spy)
+    X = P.features(P.record_text(sep))
+    y = sep.label.to_numpy()
+    P.simulate(X[:60], y[:60], [int(np.flatnonzero(y == 1)[0]), int(np.flatnonzero(y == 0)[0])])
+    assert len(streams) == 58 and all(s is streams[0] for s in streams)
+    ref = np.random.RandomState(1)
+    for _ in range(58):
+        ref.randint(np.iinfo("i").max)
+    assert streams[0].randint(1 << 30) == ref.randint(1 << 30)
+
+
+def test_features_leave_out_words_of_almost_every_record():
+    # ASReview LAB's TF-IDF cut (max_df 0.95): "common" is in all 20 texts and goes;
+    # the 20 own words and the 20 pairs "common wNN" stay
+    X = P.features([f"common w{i:02d}" for i in range(20)])
+    assert X.shape == (20, 40)
+    assert np.allclose(np.asarray(X.multiply(X).sum(axis=1)).ravel(), 1.0)
+    # too few texts for the cut to leave anything: every word is kept
+    assert P.features(["same words", "same words"]).shape == (2, 3)
+    assert P.features(["one text only"]).shape == (1, 5)
+    # no word at all: one empty column, so that a model can still be trained
+    assert P.features(["", "  "]).shape == (2, 1)
+    # lower-cased, accents kept (as ASReview LAB's default)
+    assert P.features(["Café x1", "cafe x2"]).shape == (2, 6)
+
+
+def test_scores_are_the_logistic_function_of_the_margins(sep):
+    X = P.features(P.record_text(sep))
+    y = sep.label.to_numpy()
+    train = np.arange(0, len(y), 2)
+    m = P.Model().margins(X, train, y[train])
+    assert np.allclose(P.Model().fit_predict(X, train, y[train]), 1 / (1 + np.exp(-m)))
+    # the margins are LinearSVC's own decision function
+    from sklearn.svm import LinearSVC
+    clf = LinearSVC(C=0.11, random_state=np.random.RandomState(1))
+    clf.fit(X[train], y[train], sample_weight=P.Model().sample_weight(y[train]))
+    assert np.array_equal(m, clf.decision_function(X))
