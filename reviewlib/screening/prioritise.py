@@ -13,7 +13,7 @@ The pieces, all from scikit-learn:
 ``Model``         a linear support vector machine, trained on the decided records with the
                   relevant ones weighted up, gives every record a relevance margin
 ``simulate``      replays a labelled review from prior records, retraining after every
-                  record (in batches in collections of more than 1,000 records), and
+                  record (in batches in collections of more than 5,000 records), and
                   returns the full screening order
 ``wss``, ``recall_at``, ``loss``   the usual measures of a screening order
 
@@ -57,11 +57,11 @@ gives ASReview LAB 3.0.8's screening order (``asreview simulate --seed 1``) reco
 record in all 25 runs, so every measure is level with it; the tests check this on the
 Sep 2021 review. It is faster because it fits TF-IDF once, scores without scikit-learn's
 per-call input checks and starts no project database. Two differences remain by design:
-keywords are read when present, and collections of more than 1,000 records are retrained
-in batches (:func:`batch_size`): with the earlier limit of one record per 500, batches
-changed no median of the two largest reviews by more than 0.003 but moved single runs by
-up to 0.07 WSS@95, so they are kept for collections where retraining after every record
-would take minutes.
+keywords are read when present, and collections of more than 5,000 records are retrained
+in batches (:func:`batch_size`): with a limit of one record per 500, batches changed no
+median of the two largest reviews by more than 0.003 but moved single runs by up to 0.07
+WSS@95, so they are kept for collections where retraining after every record would take
+many minutes per replay.
 """
 
 from __future__ import annotations
@@ -189,23 +189,27 @@ def order_by_score(scores: np.ndarray, candidates: np.ndarray) -> np.ndarray:
     return candidates[np.argsort(-scores[candidates], kind="stable")]
 
 
+#: Collections of up to this many records are retrained after every record (then a replay
+#: gives ASReview LAB's order); larger ones in batches (:func:`batch_size`).
+EVERY_RECORD_UP_TO = 5000
+
+
 def batch_size(n_labelled: int, n_total: int) -> int:
     """How many records are screened before the model is retrained.
 
-    After every record in a collection of up to 1,000 records, as ASReview LAB does (a
-    complete replay then takes well under a minute). In larger collections one at a time
-    at first, then 2 % of what is labelled, at most one record per 1,000 in the
-    collection, so that the cost of retraining does not grow with the square of the
-    collection's size.
+    After every record in a collection of up to :data:`EVERY_RECORD_UP_TO` records, as
+    ASReview LAB does. In larger collections one at a time at first, then 2 % of what is
+    labelled, at most one record per :data:`EVERY_RECORD_UP_TO` in the collection, so that
+    the cost of retraining does not grow with the square of the collection's size.
 
     Examples
     --------
-    >>> [batch_size(n, 1000) for n in (2, 500, 999)]
+    >>> [batch_size(n, 5000) for n in (2, 500, 4999)]
     [1, 1, 1]
-    >>> [batch_size(n, 10_000) for n in (2, 50, 51, 200, 9000)]
-    [1, 1, 2, 4, 10]
+    >>> [batch_size(n, 20_000) for n in (2, 50, 51, 100, 151, 9000)]
+    [1, 1, 2, 2, 4, 4]
     """
-    return max(1, min(math.ceil(0.02 * n_labelled), math.ceil(n_total / 1000)))
+    return max(1, min(math.ceil(0.02 * n_labelled), math.ceil(n_total / EVERY_RECORD_UP_TO)))
 
 
 def simulate(X, labels: Sequence[int], priors: Sequence[int], model: Model | None = None,

@@ -148,10 +148,10 @@ def test_scores_order_the_training_records(sep):
 
 
 def test_retraining_is_bounded_on_a_large_collection(monkeypatch):
-    """Collections of up to 1,000 records retrain after every record; a large one in
-    batches, so that 10,000 records need far fewer than 10,000 retrainings."""
+    """Collections of up to 5,000 records retrain after every record; a large one in
+    batches, so that 20,000 records need far fewer than 20,000 retrainings."""
     rng = np.random.default_rng(5)
-    n = 10_000
+    n = 20_000
     y = (rng.random(n) < 0.05).astype(int)
     X = P.features([f"w{rng.integers(50)} v{rng.integers(30)}" if not lab else
                     f"topic w{rng.integers(50)}" for lab in y])
@@ -165,7 +165,7 @@ def test_retraining_is_bounded_on_a_large_collection(monkeypatch):
     pri = [int(np.flatnonzero(y == 1)[0]), int(np.flatnonzero(y == 0)[0])]
     order = P.simulate(X, y, pri)
     assert sorted(order) == list(range(n))
-    assert len(fits) < 1500 and fits[:3] == [2, 3, 4]
+    assert len(fits) < 5200 and fits[:3] == [2, 3, 4]
     fits.clear()
     assert max(pri) < 1000
     small = P.simulate(X[:1000], y[:1000], pri)
