@@ -90,18 +90,27 @@ def _page_code(fa: np.ndarray, fb: np.ndarray, la: np.ndarray, lb: np.ndarray) -
     return code
 
 
+#: Titles less similar than this are not compared again without their function words (a
+#: title that drops them all, "Large Databases Remote Sensing GIS" for "Large Databases for
+#: Remote Sensing and GIS", stays above it).
+CONTENT_FLOOR = 0.6
 #: English function words that some exports drop from titles.
 TITLE_SMALL_WORDS = frozenset({"a", "an", "the", "of", "for", "in", "on", "and", "to", "with", "at",
                                "by", "from", "as", "or"})
 
 
 def _content_words(titles: np.ndarray) -> np.ndarray:
-    """Folded titles without :data:`TITLE_SMALL_WORDS` (at least two words must remain, else "")."""
-    out = []
-    for t in titles:
-        words = [w for w in t.split() if w not in TITLE_SMALL_WORDS]
-        out.append(" ".join(words) if len(words) >= 2 else "")
-    return np.asarray(out, dtype=object)
+    """Folded titles without :data:`TITLE_SMALL_WORDS` (at least two words must remain, else
+    ""); a title that recurs in ``titles`` is processed once."""
+    memo: dict[str, str] = {}
+    out = np.empty(len(titles), dtype=object)
+    for k, t in enumerate(titles):
+        c = memo.get(t)
+        if c is None:
+            words = [w for w in t.split() if w not in TITLE_SMALL_WORDS]
+            c = memo[t] = " ".join(words) if len(words) >= 2 else ""
+        out[k] = c
+    return out
 
 
 def acronym_of(short: str, long: str) -> bool:
@@ -247,7 +256,7 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
             title[has] = np.maximum(title[has], _sim(u[has], v[has], fuzz.ratio, workers))
     # one export drops the small words of a title ("Hyper-Programming Java" for
     # "Hyper-Programming in Java"): compare without them where the titles are not yet equal
-    todo = np.flatnonzero((title < 0.95) & (ta != "") & (tb != ""))
+    todo = np.flatnonzero((title < 0.95) & (title >= CONTENT_FLOOR) & (ta != "") & (tb != ""))
     if len(todo):
         ca, cb = _content_words(ta[todo]), _content_words(tb[todo])
         has = (ca != "") & (cb != "")
