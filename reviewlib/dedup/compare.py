@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from reviewlib.records import fields as F
 from reviewlib.records.authors import LOST_LETTER_MARK, family_names_match
+from reviewlib.records.title import fold
 
 #: Field codes.
 EQUAL, MISSING, CONFLICT = 1, 0, -1
@@ -111,6 +113,14 @@ def _content_words(titles: np.ndarray) -> np.ndarray:
             c = memo[t] = " ".join(words) if len(words) >= 2 else ""
         out[k] = c
     return out
+
+
+def _name_words(authors: str, memo: dict[str, frozenset]) -> frozenset:
+    """The folded words of two or more letters of an author field (initials left out)."""
+    known = memo.get(authors)
+    if known is None:
+        known = memo[authors] = frozenset(w for w in fold(str(authors)).split() if len(w) >= 2)
+    return known
 
 
 def acronym_of(short: str, long: str) -> bool:
@@ -306,6 +316,22 @@ def compare(prep: pd.DataFrame, pairs: pd.DataFrame, workers: int = 1,
             first[t] = EQUAL
     out["first_author"] = first
     out["author_count"] = _code(*col("n_author_count"), missing=0)
+    # first authors that differ only because given and family name are swapped ("Chen Qun"
+    # / "Qun Chen"): the author fields hold the same words of two or more letters
+    close = np.maximum(out["title"].to_numpy(), out["title_sort"].to_numpy()) >= 0.9
+    todo = np.flatnonzero(close & (first == CONFLICT))
+    if len(todo):
+        ra, rb = col(F.AUTHOR)
+        words: dict[str, frozenset] = {}
+        same = [t for t in todo if len(_name_words(ra[t], words)) >= 2
+                and _name_words(ra[t], words) == _name_words(rb[t], words)]
+        if same:
+            for name in ("author", "author_set"):
+                values = out[name].to_numpy().copy()
+                values[same] = 1.0
+                out[name] = values
+            first[same] = EQUAL
+            out["first_author"] = first
     ja, jb = col("n_journal")
     out["journal"] = _journal_similarity(ja, jb, workers)
     out["journal_missing"] = ((ja == "").astype(np.int8) + (jb == "").astype(np.int8))

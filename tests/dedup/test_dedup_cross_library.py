@@ -130,6 +130,20 @@ def test_title_without_subtitle_merges_only_where_nothing_else_could_place_it():
     assert "a;b" not in deduplicate(placed, workers=1, progress=False).records["merged_ids"].tolist()
 
 
+def test_given_and_family_name_swapped():
+    """One library writes "Chen Qun", the other "Qun Chen": the same words, so the same first
+    author; initials alone ("Chen, Q.") are not enough to tell."""
+    title = ["D(k)-Index: An Adaptive Structural Summary for Graph-Structured Data"] * 2
+    f = _features(title, ["Chen Qun, Andrew Lim, Kian Win Ong", "Qun Chen, Andrew Lim, Kian Win Ong"],
+                  journals=("SIGMOD Conference", "International Conference on Management of Data"))
+    assert f["first_author"].iloc[0] == 1 and f["author"].iloc[0] == 1.0
+    assert decide(f)["decision"].iloc[0] == "duplicate"
+    f = _features(title, ["Chen, Q. and Lim, A.", "Qun Chen, Andrew Lim"])
+    assert f["first_author"].iloc[0] == 1                      # same family name, as before
+    f = _features(title, ["Qun, C. and Lim, A.", "Qun Chen, Andrew Lim"])
+    assert f["first_author"].iloc[0] == -1
+
+
 def test_crowded_short_titles_are_generic_only_without_volumes():
     """A column printed in three issues of one year, in a library without volumes or issues."""
     rows = [("c%d" % k, "Distinguished database profiles", "Marianne Winslett", "SIGMOD Record", "2002", "")
