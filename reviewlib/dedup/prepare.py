@@ -232,6 +232,16 @@ def split_title(title: str) -> tuple[str, str, bool]:
     return main, alt, retracted
 
 
+#: Number words that one export spells out where another prints digits ("fourth" / "4th",
+#: "two-year" / "2-year"). "One" and "first" are left out: too often not a number at all.
+NUMBER_WORDS = {w: str(k) for k, w in enumerate(
+    ["", "", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]) if w}
+NUMBER_WORDS.update({w: str(k) for k, w in enumerate(
+    ["", "", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+     "twelfth"]) if w})
+_NUMBER_WORD = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
+
+
 def title_features(title: str) -> tuple[str, str, str, str, str]:
     """Folded main title, folded alternative title, numbers, part and notice kind of a title.
 
@@ -253,7 +263,10 @@ def title_features(title: str) -> tuple[str, str, str, str, str]:
         if len(rest) >= 10:
             main = rest
     folded = fold(_THOUSANDS.sub("", main) if _ANY_DIGIT.search(main) else main)
-    numbers = " ".join(sorted({x.lstrip("0") or "0" for x in _DIGITS.findall(folded)}))
+    numbers = {x.lstrip("0") or "0" for x in _DIGITS.findall(folded)}
+    if _NUMBER_WORD.search(folded):
+        numbers |= {NUMBER_WORDS[w] for w in _NUMBER_WORD.findall(folded)}
+    numbers = " ".join(sorted(numbers))
     part = _PART.search(fold(title)) if "part" in title.lower() else None
     if retracted and not notice:
         notice = "retraction"

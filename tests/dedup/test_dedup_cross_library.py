@@ -84,6 +84,15 @@ def test_venue_acronyms_society_names_and_contained_names():
     assert not abbreviation_of(journal_key("Very Large Data Bases"), journal)
 
 
+def test_number_words_and_digits_are_the_same_numbers():
+    from reviewlib.dedup.prepare import title_features
+    assert title_features("Report on NGITS'99: The 4th International Workshop")[2] == \
+        title_features("Report on NGITS'99: the fourth international workshop")[2] == "4 99"
+    assert title_features("Two-year follow-up of a cohort")[2] == title_features("2-year follow-up of a cohort")[2]
+    assert title_features("A second look at query optimisation")[2] == "2"
+    assert title_features("One size fits all")[2] == ""          # "one" is not read as a number
+
+
 def test_item_kind_brackets_are_notes():
     assert split_title("Data Warehousing and OLAP for Decision Support (Tutorial)")[0] == \
         "Data Warehousing and OLAP for Decision Support"
