@@ -357,23 +357,12 @@ COLUMN_TITLE_WORDS = 8
 _SEGMENT_MARK = re.compile(r"[-\u2013\u2014|/:;.]")
 
 
-#: A column heading next to a segment of at least this many words ("Foundations of
-#: Statistical Natural Language Processing - Book Review") names one specific item.
-SPECIFIC_REST_WORDS = 5
-
-
 def has_column_title(title: str) -> bool:
     """Whether a title, or one of its segments ("Remarks from the Editor - Editor's
-    Comments", "Editorial: Welcome"), is a recurring column title, unless another segment of
-    at least :data:`SPECIFIC_REST_WORDS` words names the item ("Foundations of Statistical
-    Natural Language Processing - Book Review")."""
+    Comments", "Editorial: ..."), is a recurring column title."""
     segments = _SEGMENTS.split(title) if _SEGMENT_MARK.search(title) else (title,)
-    column = [seg.strip() and seg.count(" ") < COLUMN_TITLE_WORDS and is_column_title(fold(seg))
-              for seg in segments]
-    if not any(column):
-        return False
-    rest = [seg for seg, c in zip(segments, column) if not c and seg.strip()]
-    return not any(len(seg.split()) >= SPECIFIC_REST_WORDS for seg in rest)
+    return any(is_column_title(fold(seg)) for seg in segments
+               if seg.strip() and seg.count(" ") < COLUMN_TITLE_WORDS)
 
 
 def _spread(key: np.ndarray, n_keys: int, value: pd.Series, at_least: int, apart: bool = False) -> np.ndarray:

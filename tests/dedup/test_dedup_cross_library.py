@@ -93,14 +93,6 @@ def test_number_words_and_digits_are_the_same_numbers():
     assert title_features("One size fits all")[2] == ""          # "one" is not read as a number
 
 
-def test_column_heading_next_to_a_specific_title_is_not_generic():
-    from reviewlib.dedup.prepare import has_column_title
-    assert not has_column_title("Foundations of Statistical Natural Language Processing - Book Review")
-    assert has_column_title("Book Review Column")
-    assert has_column_title("Editorial: Welcome")
-    assert has_column_title("Remarks from the Editor - Editor's Comments")
-
-
 def test_item_kind_brackets_are_notes():
     assert split_title("Data Warehousing and OLAP for Decision Support (Tutorial)")[0] == \
         "Data Warehousing and OLAP for Decision Support"

@@ -76,10 +76,8 @@ def test_drop_combining_table_equals_the_per_character_test():
 # -- titles -------------------------------------------------------------------------------
 
 def _column_title_plain(title: str) -> bool:
-    segments = [seg for seg in prep._SEGMENTS.split(title) if seg.strip()]
-    column = [seg.count(" ") < prep.COLUMN_TITLE_WORDS and prep.is_column_title(fold(seg)) for seg in segments]
-    specific_rest = any(not c and len(seg.split()) >= prep.SPECIFIC_REST_WORDS for seg, c in zip(segments, column))
-    return any(column) and not specific_rest
+    return any(prep.is_column_title(fold(seg)) for seg in prep._SEGMENTS.split(title)
+               if seg.strip() and seg.count(" ") < prep.COLUMN_TITLE_WORDS)
 
 
 def _notice_plain(heading: str) -> str:
