@@ -93,6 +93,18 @@ def test_number_words_and_digits_are_the_same_numbers():
     assert title_features("One size fits all")[2] == ""          # "one" is not read as a number
 
 
+def test_an_editors_column_in_every_issue_stays_apart_without_issue_numbers():
+    """The editor's column of one volume (four records of the digital_work set, the issue
+    field left blank): a column heading beside a five-word segment is still a column."""
+    frame = pd.DataFrame({"id": ["q1", "q2", "q3", "q4"],
+                          "title": ["Remarks from MIS Quarterly Editor - Editor's Comments"] * 4,
+                          "author": ["Lee, Allen S."] * 4, "year": ["2000"] * 4,
+                          "journal": ["MIS Quarterly"] * 4, "volume": ["24"] * 4})
+    result = deduplicate(frame, workers=1, progress=False)
+    assert len(result.records) == 4
+    assert set(result.maybe["rule"]) == {"generic_title"}
+
+
 def test_item_kind_brackets_are_notes():
     assert split_title("Data Warehousing and OLAP for Decision Support (Tutorial)")[0] == \
         "Data Warehousing and OLAP for Decision Support"
